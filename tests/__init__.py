@@ -1,0 +1,1 @@
+"""Tests for revtrack, one file per module."""
