@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> None:
-    """Import each `bench_*` module (or those named) and call its entry point."""
+    """Run the main function of each `bench_*` module, or those named."""
     here = Path(__file__).parent
     names = sorted(
         info.name
