@@ -13,13 +13,24 @@ from __future__ import annotations
 
 from . import exceptions
 from ._diff import Diff, DiffStats, Edit, Move, Op, diff
+from ._history import Change, parse_history_text
+from ._model import Document, Revision, Revisions, UpdateType
+from ._time import format_timestamp, parse_timestamp
 
 __all__ = [
+    "Change",
     "Diff",
     "DiffStats",
+    "Document",
     "Edit",
     "Move",
     "Op",
+    "Revision",
+    "Revisions",
+    "UpdateType",
     "diff",
     "exceptions",
+    "format_timestamp",
+    "parse_history_text",
+    "parse_timestamp",
 ]
