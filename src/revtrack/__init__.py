@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import exceptions
 from ._diff import Diff, DiffStats, Edit, Move, Op, diff
+from ._govuk import check_govuk_content_item
 from ._history import Change, parse_history_text
 from ._model import Document, Revision, Revisions, UpdateType
 from ._time import format_timestamp, parse_timestamp
@@ -28,6 +29,7 @@ __all__ = [
     "Revision",
     "Revisions",
     "UpdateType",
+    "check_govuk_content_item",
     "diff",
     "exceptions",
     "format_timestamp",

@@ -187,10 +187,11 @@ def parse_history_text(
     """
     Read a GOV.UK footer back into its change history, newest first.
 
-    It reads what :func:`render_history_text` writes and the footer as it
-    appears on GOV.UK pages ("Published 31 July 2019 Last updated 1 August
-    2019 + show all updates", then "1. 1 August 2019 Added ..." lines, with
-    or without list bullets). Dates become midnight in *tz*.
+    It reads what :meth:`revtrack.Document.history_text` writes, and the
+    footer as it appears on GOV.UK pages ("Published 31 July 2019 Last
+    updated 1 August 2019 + show all updates", then "1. 1 August 2019
+    Added ..." lines, with or without list bullets). Dates become midnight
+    in *tz*.
 
     >>> footer = '''Published 31 July 2019 Last updated 1 August 2019
     ... <u>+ show all updates</u>

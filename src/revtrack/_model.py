@@ -564,6 +564,52 @@ class Document:
             doc.verify()
         return doc
 
+    @classmethod
+    def from_govuk_content_item(cls, item: Mapping[str, Any]) -> Document:
+        """
+        Read a GOV.UK content item's public history into a Document.
+
+        Each entry of ``details.change_history`` becomes a major revision,
+        oldest first, in Europe/London time. Content items carry only the
+        current body: the latest revision's text is ``details.body``, and
+        earlier revisions have empty text and ``meta`` saying
+        ``{"govuk": {"text": "unknown"}}``. The id is the ``content_id``
+        (or the ``base_path``), the url is the page on www.gov.uk.
+
+        Disagreements inside the item (``public_updated_at`` not the newest
+        change, no entry for ``first_published_at``) are not hidden: each
+        is an :class:`~revtrack.exceptions.InconsistencyWarning`, and
+        :func:`revtrack.check_govuk_content_item` lists them.
+
+        >>> doc = Document.from_govuk_content_item({
+        ...     "title": "Attorneys General lead ...",
+        ...     "base_path": "/government/news/attorneys-general",
+        ...     "first_published_at": "2019-07-31T10:30:00.000+01:00",
+        ...     "public_updated_at": "2019-08-01T09:15:00.000+01:00",
+        ...     "details": {"body": "<p>Hi</p>", "change_history": [
+        ...         {"public_timestamp": "2019-08-01T09:15:00.000+01:00",
+        ...          "note": "Added link to Quintet communiqué."},
+        ...         {"public_timestamp": "2019-07-31T10:30:00.000+01:00",
+        ...          "note": "First published."}]}})
+        >>> print(doc.history_text())
+        Published 31 July 2019
+        Last updated 1 August 2019
+        + show all updates
+        <BLANKLINE>
+        1. 1 August 2019 Added link to Quintet communiqué.
+        2. 31 July 2019 First published.
+
+        Raises:
+            FormatError: If a field the history needs is missing or has
+                the wrong type.
+
+        .. versionadded:: 0.1.0
+        """
+        # _govuk builds on this module, so it is imported when needed.
+        from ._govuk import document_from_content_item  # noqa: PLC0415
+
+        return document_from_content_item(item)
+
     def _check_time(self, at: pendulum.DateTime) -> int:
         micros = _micros(at)
         if (
@@ -922,7 +968,10 @@ class Document:
     @property
     def last_updated(self) -> pendulum.DateTime | None:
         """
-        The public "Last updated": the latest major update after the first.
+        When the page was last updated, as its footer says.
+
+        This is the time of the latest major update after the first
+        publication.
 
         It is ``None`` until there is one; minor updates never move it.
         """

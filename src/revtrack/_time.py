@@ -256,8 +256,8 @@ def format_timestamp(when: dt.datetime) -> str:
     """
     Write an aware datetime as ISO 8601 with its UTC offset.
 
-    The zone name is not part of the text: keep :func:`zone_name` beside
-    it, and :func:`restore_timestamp` gives the original value back.
+    The zone name is not part of the text: keep it beside the text (the
+    history formats do) to restore the original value.
 
     >>> when = parse_timestamp("2019-08-01T09:30", tz="Europe/London")
     >>> format_timestamp(when)

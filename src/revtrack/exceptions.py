@@ -16,6 +16,9 @@ built-in exception a caller would catch anyway::
     │   └── PatchConflictError              .failed: hunks that did not apply
     └── StoreError                          a store cannot do what was asked
 
+    RevtrackWarning            (UserWarning)
+    └── InconsistencyWarning                input disagrees with itself
+
 >>> from revtrack.exceptions import FormatError, RevtrackError
 >>> issubclass(FormatError, RevtrackError), issubclass(FormatError, ValueError)
 (True, True)
@@ -26,6 +29,7 @@ from __future__ import annotations
 __all__ = [
     "ChronologyError",
     "FormatError",
+    "InconsistencyWarning",
     "IntegrityError",
     "InvalidRevisionError",
     "LimitExceededError",
@@ -34,6 +38,7 @@ __all__ = [
     "PatchFormatError",
     "RevisionNotFoundError",
     "RevtrackError",
+    "RevtrackWarning",
     "StoreError",
 ]
 
@@ -145,6 +150,25 @@ class StoreError(RevtrackError):
 
     The file is not a revtrack store, it is locked, or the disk refused a
     write.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RevtrackWarning(UserWarning):
+    """
+    The base of every warning revtrack gives.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class InconsistencyWarning(RevtrackWarning):
+    """
+    Input disagrees with itself, and revtrack read it anyway.
+
+    For example a GOV.UK content item whose ``public_updated_at`` is not
+    the time of its newest change note.
 
     .. versionadded:: 0.1.0
     """
