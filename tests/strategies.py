@@ -100,21 +100,26 @@ def steps(draw: st.DrawFn, *, min_size: int = 1) -> list[dict[str, Any]]:
     return result
 
 
+def append_step(doc: revtrack.Document, step: dict[str, Any]) -> None:
+    """Append one step of :func:`steps` to *doc*."""
+    if not doc.revisions:
+        doc.publish(step["text"], at=step["at"])
+    elif step["kind"] == "major":
+        doc.update(step["text"], at=step["at"], note=step["note"])
+    else:
+        doc.update(
+            step["text"],
+            at=step["at"],
+            minor=step["kind"] == "minor",
+            republish=step["kind"] == "republish",
+        )
+
+
 def build(chain: list[dict[str, Any]], **options: Any) -> revtrack.Document:
     """Build a document from :func:`steps`."""
     doc = revtrack.Document("doc", "A title", **options)
-    for index, step in enumerate(chain):
-        if index == 0:
-            doc.publish(step["text"], at=step["at"])
-        elif step["kind"] == "major":
-            doc.update(step["text"], at=step["at"], note=step["note"])
-        else:
-            doc.update(
-                step["text"],
-                at=step["at"],
-                minor=step["kind"] == "minor",
-                republish=step["kind"] == "republish",
-            )
+    for step in chain:
+        append_step(doc, step)
     return doc
 
 

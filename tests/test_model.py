@@ -22,7 +22,7 @@ from revtrack.exceptions import (
     RevisionNotFoundError,
 )
 
-from .strategies import build, documents, instants, steps
+from .strategies import append_step, build, documents, instants, steps
 
 
 def _quintet() -> Document:
@@ -425,8 +425,8 @@ class TestPublicHistory:
         """as_of(t).history_text() is what the footer showed at t."""
         shown: dict[float, str] = {}
         growing = Document("doc", "A title")
-        for index, step in enumerate(chain):
-            build_one(growing, index, step)
+        for step in chain:
+            append_step(growing, step)
             shown[step["at"].timestamp()] = growing.history_text()
         doc = build(chain)
         for when, footer in shown.items():
@@ -443,21 +443,6 @@ class TestPublicHistory:
         assert doc.revisions[0] is past.revisions[0]
         assert doc.last_updated is not None
         assert past.last_updated is None
-
-
-def build_one(doc: Document, index: int, step: dict[str, Any]) -> None:
-    """Append one step of a chain, as strategies.build does."""
-    if index == 0:
-        doc.publish(step["text"], at=step["at"])
-    elif step["kind"] == "major":
-        doc.update(step["text"], at=step["at"], note=step["note"])
-    else:
-        doc.update(
-            step["text"],
-            at=step["at"],
-            minor=step["kind"] == "minor",
-            republish=step["kind"] == "republish",
-        )
 
 
 class TestBackwards:

@@ -11,7 +11,6 @@ maximum of revision numbers, rebuilt lazily after an append.
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import enum
 import hashlib
@@ -19,7 +18,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import attrs
 
@@ -33,6 +32,7 @@ from ._history import (
 )
 from ._time import (
     canonical_json,
+    epoch_micros,
     format_timestamp,
     parse_timestamp,
     zone_name,
@@ -50,7 +50,15 @@ if TYPE_CHECKING:
 
     import pendulum
 
-__all__ = ["Document", "Revision", "Revisions", "UpdateType", "thaw"]
+
+__all__ = [
+    "Document",
+    "Revision",
+    "Revisions",
+    "UpdateType",
+    "next_revision",
+    "thaw",
+]
 
 TimeLike = str | dt.datetime | dt.date
 """What a time argument accepts: see :func:`revtrack.parse_timestamp`."""
@@ -354,11 +362,6 @@ class Revision:
         return self.update_type is UpdateType.MAJOR
 
 
-def _micros(when: dt.datetime) -> int:
-    """Return *when* as integer microseconds since the epoch (exact)."""
-    return calendar.timegm(when.utctimetuple()) * 1_000_000 + when.microsecond
-
-
 class Revisions(Sequence[Revision]):
     """
     A read-only view of a document's revisions, oldest first.
@@ -610,60 +613,15 @@ class Document:
 
         return document_from_content_item(item)
 
-    def _check_time(self, at: pendulum.DateTime) -> int:
-        micros = _micros(at)
-        if (
-            self._micros
-            and micros < self._micros[-1]
-            and not self._allow_backwards
-        ):
-            last = self._items[-1]
-            msg = (
-                f"revision {last.number + 1} at {format_timestamp(at)} is "
-                f"earlier than revision {last.number} at "
-                f"{format_timestamp(last.at)}; pass allow_backwards=True to "
-                f"Document() to accept histories whose time goes backwards"
-            )
-            raise ChronologyError(msg)
-        return micros
-
     def _append(self, revision: Revision) -> None:
-        micros = self._check_time(revision.at)
+        micros = epoch_micros(revision.at)
         if self._micros and micros < self._micros[-1]:
+            if not self._allow_backwards:
+                raise _backwards(revision.at, self._items[-1])
             self._monotonic = False
         self._items.append(revision)
         self._micros.append(micros)
         self._by_time = None
-
-    def _new(
-        self,
-        text: str,
-        *,
-        at: TimeLike,
-        tz: str | None,
-        update_type: UpdateType,
-        note: str | None,
-        author: str | None,
-        meta: Mapping[str, Any] | None,
-    ) -> Revision:
-        try:
-            when = parse_timestamp(at, tz=tz)
-        except FormatError as exc:
-            raise InvalidRevisionError(str(exc)) from exc
-        self._check_time(when)
-        parent = self._items[-1].chain_digest if self._items else None
-        revision = Revision.create(
-            len(self._items) + 1,
-            text,
-            at=when,
-            update_type=update_type,
-            note=note,
-            author=author,
-            meta=meta,
-            parent_chain_digest=parent,
-        )
-        self._append(revision)
-        return revision
 
     def publish(
         self,
@@ -702,16 +660,11 @@ class Document:
                 f"add a revision"
             )
             raise InvalidRevisionError(msg)
-        _require_note(note, "publish()")
-        return self._new(
-            text,
-            at=at,
-            tz=tz,
-            update_type=UpdateType.MAJOR,
-            note=note,
-            author=author,
-            meta=meta,
+        revision = next_revision(
+            None, text, at=at, tz=tz, note=note, author=author, meta=meta
         )
+        self._append(revision)
+        return revision
 
     def update(
         self,
@@ -751,31 +704,20 @@ class Document:
         if not self._items:
             msg = f"{self._id!r} has no revisions yet; call publish() first"
             raise InvalidRevisionError(msg)
-        if minor and republish:
-            msg = "an update is minor or a republish, not both"
-            raise InvalidRevisionError(msg)
-        if minor or republish:
-            kind = "minor" if minor else "republish"
-            if note is not None:
-                msg = (
-                    f"a {kind} update has no public change note, got "
-                    f"{note!r}; drop the note, or make it a major update "
-                    f"(minor=False), or keep it in meta"
-                )
-                raise InvalidRevisionError(msg)
-            update_type = UpdateType.MINOR if minor else UpdateType.REPUBLISH
-        else:
-            _require_note(note, "a major update")
-            update_type = UpdateType.MAJOR
-        return self._new(
+        revision = next_revision(
+            self._items[-1],
             text,
             at=at,
             tz=tz,
-            update_type=update_type,
             note=note,
+            minor=minor,
+            republish=republish,
             author=author,
             meta=meta,
+            allow_backwards=self._allow_backwards,
         )
+        self._append(revision)
+        return revision
 
     # -- reading --------------------------------------------------------
 
@@ -888,7 +830,7 @@ class Document:
     def _index_at(self, when: TimeLike) -> int:
         """Return the index of the revision current at *when*, or -1."""
         try:
-            micros = _micros(parse_timestamp(when))
+            micros = epoch_micros(parse_timestamp(when))
         except FormatError as exc:
             raise RevisionNotFoundError(str(exc)) from exc
         if self._monotonic:
@@ -1057,6 +999,107 @@ class Document:
         'the dog'
         """
         return diff(self.revision(a).text, self.revision(b).text, **options)
+
+
+class ChainTip(Protocol):
+    """What :func:`next_revision` needs of the revision it follows."""
+
+    @property
+    def number(self) -> int:
+        """The revision's number."""
+
+    @property
+    def at(self) -> pendulum.DateTime:
+        """When it was made."""
+
+    @property
+    def chain_digest(self) -> str:
+        """Its chain digest."""
+
+
+def next_revision(
+    parent: ChainTip | None,
+    text: str,
+    *,
+    at: TimeLike,
+    tz: str | None = None,
+    note: str | None = None,
+    minor: bool = False,
+    republish: bool = False,
+    author: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+    allow_backwards: bool = False,
+) -> Revision:
+    """
+    Make the revision that follows *parent*, by the rules of publishing.
+
+    With no *parent* it is the first publication (a major update whose
+    note defaults to "First published."); otherwise it is an update as
+    :meth:`Document.update` describes. Stores use it to append without
+    loading a whole chain.
+
+    >>> first = next_revision(None, "a", at="2019-07-31T10:00Z")
+    >>> next_revision(first, "b", at="2019-08-01T10:00Z", minor=True).number
+    2
+
+    Raises:
+        InvalidRevisionError: If a value or the note rules are broken.
+        ChronologyError: If *at* is earlier than *parent* and
+            *allow_backwards* is false.
+    """
+    try:
+        when = parse_timestamp(at, tz=tz)
+    except FormatError as exc:
+        raise InvalidRevisionError(str(exc)) from exc
+    if parent is None:
+        note = FIRST_PUBLISHED if note is None else note
+        if minor or republish:
+            msg = "the first publication is a major update, not minor"
+            raise InvalidRevisionError(msg)
+    if minor and republish:
+        msg = "an update is minor or a republish, not both"
+        raise InvalidRevisionError(msg)
+    if minor or republish:
+        kind = "minor" if minor else "republish"
+        if note is not None:
+            msg = (
+                f"a {kind} update has no public change note, got {note!r}; "
+                f"drop the note, or make it a major update (minor=False), "
+                f"or keep it in meta"
+            )
+            raise InvalidRevisionError(msg)
+        update_type = UpdateType.MINOR if minor else UpdateType.REPUBLISH
+    else:
+        _require_note(
+            note, "publish()" if parent is None else "a major update"
+        )
+        update_type = UpdateType.MAJOR
+    if (
+        parent is not None
+        and not allow_backwards
+        and epoch_micros(when) < epoch_micros(parent.at)
+    ):
+        raise _backwards(when, parent)
+    return Revision.create(
+        1 if parent is None else parent.number + 1,
+        text,
+        at=when,
+        update_type=update_type,
+        note=note,
+        author=author,
+        meta=meta,
+        parent_chain_digest=None if parent is None else parent.chain_digest,
+    )
+
+
+def _backwards(at: dt.datetime, last: ChainTip) -> ChronologyError:
+    msg = (
+        f"revision {last.number + 1} at {format_timestamp(at)} is earlier "
+        f"than revision {last.number} at {format_timestamp(last.at)}; "
+        f"pass allow_backwards=True to Document() to accept histories "
+        f"whose time goes backwards"
+    )
+    return ChronologyError(msg)
 
 
 def _require_note(note: object, what: str) -> None:

@@ -10,6 +10,7 @@ together with an explicit zone, and keeps an IANA zone name when one is given.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -22,6 +23,7 @@ from .exceptions import FormatError
 
 __all__ = [
     "canonical_json",
+    "epoch_micros",
     "format_display_date",
     "format_timestamp",
     "parse_display_date",
@@ -299,6 +301,16 @@ def restore_timestamp(text: str, zone: str | None) -> pendulum.DateTime:
     if zone is None:
         return value
     return value.in_tz(_zone(zone))
+
+
+def epoch_micros(when: dt.datetime) -> int:
+    """
+    Return an aware datetime as whole microseconds since 1970 (exact).
+
+    >>> epoch_micros(parse_timestamp("1970-01-01T00:00:01.5Z"))
+    1500000
+    """
+    return calendar.timegm(when.utctimetuple()) * 1_000_000 + when.microsecond
 
 
 def canonical_json(value: Any) -> bytes:  # noqa: ANN401
