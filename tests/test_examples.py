@@ -20,6 +20,11 @@ EXPECTED = {
         "1. 1 August 2019 Added link to Quintet communiqué.\n"
         "2. 31 July 2019 First published.\n"
     ),
+    "render_diff.py": (
+        "Inserted: ([Quintet communiqué](https://www.gov.uk/government/"
+        "publications/quintet-of-attorneys-general-communique))\n"
+        "Wrote the inline page: "
+    ),
 }
 
 

@@ -7,32 +7,117 @@ serialise and explain the changes.
 >>> import revtrack
 >>> revtrack.diff("the cat sat", "the dog sat").changed
 True
+
+Maintainer's notes: the public names load on first use (PEP 562), so that
+``import revtrack`` and ``revtrack --help`` do not pay for pendulum, attrs
+and diff_match_patch until a name that needs them is touched.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import exceptions
-from ._diff import Diff, DiffStats, Edit, Move, Op, diff
-from ._govuk import check_govuk_content_item
-from ._history import Change, parse_history_text
-from ._model import Document, Revision, Revisions, UpdateType
-from ._time import format_timestamp, parse_timestamp
+
+if TYPE_CHECKING:
+    from ._diff import Diff, DiffStats, Edit, Move, Op, diff
+    from ._diffjson import dumps_diff, loads_diff
+    from ._govuk import check_govuk_content_item
+    from ._history import Change, parse_history_text
+    from ._model import Document, Revision, Revisions, UpdateType
+    from ._patch import (
+        ApplyResult,
+        Hunk,
+        HunkResult,
+        Patch,
+        format_delta,
+        make_patch,
+        parse_delta,
+    )
+    from ._render import render_html, render_markdown, render_terminal
+    from ._time import format_timestamp, parse_timestamp
+    from ._unified import UnifiedDiff, UnifiedHunk, unified_diff
+
+#: Where each public name lives.
+_MODULES = {
+    "ApplyResult": "_patch",
+    "Change": "_history",
+    "Diff": "_diff",
+    "DiffStats": "_diff",
+    "Document": "_model",
+    "Edit": "_diff",
+    "Hunk": "_patch",
+    "HunkResult": "_patch",
+    "Move": "_diff",
+    "Op": "_diff",
+    "Patch": "_patch",
+    "Revision": "_model",
+    "Revisions": "_model",
+    "UnifiedDiff": "_unified",
+    "UnifiedHunk": "_unified",
+    "UpdateType": "_model",
+    "check_govuk_content_item": "_govuk",
+    "diff": "_diff",
+    "dumps_diff": "_diffjson",
+    "format_delta": "_patch",
+    "format_timestamp": "_time",
+    "loads_diff": "_diffjson",
+    "make_patch": "_patch",
+    "parse_delta": "_patch",
+    "parse_history_text": "_history",
+    "parse_timestamp": "_time",
+    "render_html": "_render",
+    "render_markdown": "_render",
+    "render_terminal": "_render",
+    "unified_diff": "_unified",
+}
 
 __all__ = [
+    "ApplyResult",
     "Change",
     "Diff",
     "DiffStats",
     "Document",
     "Edit",
+    "Hunk",
+    "HunkResult",
     "Move",
     "Op",
+    "Patch",
     "Revision",
     "Revisions",
+    "UnifiedDiff",
+    "UnifiedHunk",
     "UpdateType",
     "check_govuk_content_item",
     "diff",
+    "dumps_diff",
     "exceptions",
+    "format_delta",
     "format_timestamp",
+    "loads_diff",
+    "make_patch",
+    "parse_delta",
     "parse_history_text",
     "parse_timestamp",
+    "render_html",
+    "render_markdown",
+    "render_terminal",
+    "unified_diff",
 ]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401
+    try:
+        module = _MODULES[name]
+    except KeyError:
+        msg = f"module 'revtrack' has no attribute {name!r}"
+        raise AttributeError(msg) from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,14 +1,36 @@
-"""Op, Edit, Diff and diff(): the one module that imports diff_match_patch."""
+"""
+Op, Edit, Diff and diff(): the one module that imports diff_match_patch.
+
+Maintainer's notes: diff() matches unchanged lines first, on lines unique
+to both sides (patience diff), then unchanged sentences inside the changed
+blocks, and diffs only what is left token by token, each token mapped to
+one character (diff-match-patch's lines-to-chars trick, generalised to any
+token). Small blocks get a minimal diff from _myers(), which is faster than
+diff_match_patch's recursive bisection at that size; big ones are split on
+tokens unique to both sides first, and what still has none goes to
+diff_match_patch. diff_match_patch also does the cleanups. Every bound
+counts work (tokens, search steps), never seconds: see _Budget.
+"""
 
 from __future__ import annotations
 
+import bisect
+import collections
 import enum
-import functools
+import itertools
+import re
+import sys
+import time
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 from diff_match_patch import diff_match_patch
 
+from ._tokens import GRANULARITIES, count_words, tokenize
 from .exceptions import InvalidRevisionError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["Diff", "DiffStats", "Edit", "Move", "Op", "diff"]
 
@@ -80,7 +102,7 @@ class Edit:
 
 @attrs.frozen
 class Move:
-    """
+    r"""
     A block deleted in one place and inserted in another.
 
     Attributes:
@@ -90,8 +112,14 @@ class Move:
         edits: The changes made inside the block while it moved, as a diff
             from the deleted text to the inserted text.
 
-    >>> Move(1, source=0, destination=3).edits
-    ()
+    >>> old = "Intro.\n\nThis paragraph moves down the page.\n\nEnd.\n"
+    >>> new = "Intro.\n\nEnd.\n\nThis paragraph moved down the page.\n"
+    >>> d = diff(old, new)
+    >>> m = d.moves[0]
+    >>> d.edits[m.source].op.name, d.edits[m.destination].op.name
+    ('DELETE', 'INSERT')
+    >>> [(e.op.name, e.text) for e in m.edits if e.op is not Op.EQUAL]
+    [..., ('DELETE', 'moves'), ('INSERT', 'moved'), ...]
 
     .. versionadded:: 0.1.0
     """
@@ -110,15 +138,18 @@ class DiffStats:
     Attributes:
         chars_inserted: Characters (code points) inserted.
         chars_deleted: Characters deleted.
-        words_inserted: Words inserted.
+        words_inserted: Words inserted (a CJK or Thai character is a word).
         words_deleted: Words deleted.
-        lines_inserted: Lines inserted.
-        lines_deleted: Lines deleted.
-        similarity: From 0 (nothing kept) to 1 (identical).
-        distance: The edit distance in characters.
+        lines_inserted: Line breaks inserted.
+        lines_deleted: Line breaks deleted.
+        similarity: The share of both texts' characters kept, from 0
+            (nothing kept) to 1 (identical).
+        distance: The Levenshtein distance in characters that the edits
+            imply: each replaced run counts its longer side.
 
-    >>> DiffStats(1, 0, 1, 0, 0, 0, similarity=0.9, distance=1).distance
-    1
+    >>> s = diff("the cat sat", "the dog sat").stats
+    >>> s.chars_inserted, s.words_deleted, s.distance
+    (3, 1, 3)
 
     .. versionadded:: 0.1.0
     """
@@ -153,6 +184,33 @@ class Diff:
     edits: tuple[Edit, ...]
     granularity: str = "char"
     moves: tuple[Move, ...] = ()
+    _stats: DiffStats | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+
+    @property
+    def stats(self) -> DiffStats:
+        """
+        How much the diff changes, counted on first use.
+
+        >>> diff("a b", "a c").stats.similarity
+        0.666...
+        """
+        if self._stats is None:
+            # Frozen, so set the cache past attrs' guard.
+            object.__setattr__(self, "_stats", _compute_stats(self.edits))
+        assert self._stats is not None  # noqa: S101 - for mypy
+        return self._stats
+
+    @property
+    def ignored(self) -> tuple[Edit, ...]:
+        """
+        The equal edits whose old text differs in a way the diff ignored.
+
+        >>> diff("Cat", "cat", ignore_case=True).ignored
+        (Edit(op=<Op.EQUAL: 'equal'>, text='cat', move=None, old='Cat'),)
+        """
+        return tuple(e for e in self.edits if e.old is not None)
 
     @property
     def old(self) -> str:
@@ -175,32 +233,769 @@ class Diff:
         return any(e.op is not Op.EQUAL for e in self.edits)
 
 
-@functools.cache
-def _engine() -> diff_match_patch:
-    dmp = diff_match_patch()
-    # No deadline: the same texts always give the same diff.
-    dmp.Diff_Timeout = 0
-    return dmp
+CLEANUPS = ("semantic", "efficiency", "none")
+
+# The coarser units a granularity anchors on before diffing its own tokens.
+_ANCHOR_LEVELS: dict[str, tuple[str, ...]] = {
+    "char": ("line", "sentence", "word"),
+    "word": ("line", "sentence"),
+    "sentence": ("line",),
+    "line": (),
+    "paragraph": (),
+}
+# A changed block of n by m tokens goes straight to a minimal O(ND) diff
+# when n * m is at most this; larger blocks are first split on tokens
+# unique to both sides (patience diff).
+_EXACT_WORK = 1 << 16
+# What the searches may spend in one diff() call, in steps (step d of a
+# search costs about d comparisons): a base plus a share per character.
+# Once spent, what is left of a block becomes one deletion and one
+# insertion. The bound counts work, not seconds, so the same texts give
+# the same diff on any machine.
+_WORK_BASE = 500_000
+_WORK_PER_CHAR = 1
+# A changed block of as many lines on each side, none unchanged, is diffed
+# line by line when the product of its sides' lengths exceeds this.
+_PAIR_WORK = 1 << 14
+# ... and any changed block of lines or sentences above this, pair by pair.
+_SPLIT_WORK = 1 << 22
+# Code points available to stand for tokens: all but the surrogates.
+_SURROGATES = 0xD800  # the first of 0x800 code points a str may not hold
+_MAX_CODES = sys.maxunicode + 1 - 0x800
+# Under semantic cleanup, a small changed block whose two sides could share
+# at most this fraction of their text is replaced whole without a search.
+_UNRELATED = 0.3
+# Words in more insertions than this are too common to suggest a move.
+_COMMON = 64
+_MIN_MOVE = 16  # a moved block has at least this many non-space characters
+
+_TYPOGRAPHY = str.maketrans(
+    dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035", "'")
+    | dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036", '"')
+    | dict.fromkeys(
+        "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"
+    )
+    | dict.fromkeys(
+        "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+        "\u202f\u205f\u3000",
+        " ",
+    )
+)
+
+_Triple = tuple[Op, str, str]  # what a run takes from old, puts in new
 
 
-_OPS = {0: Op.EQUAL, 1: Op.INSERT, -1: Op.DELETE}
-
-
-def diff(old: str, new: str) -> Diff:
+class _Budget:
     """
-    Compute the edits that turn *old* into *new*, character by character.
+    Work left for diff_match_patch, handed to it in place of a deadline.
 
-    >>> [(e.op.name, e.text) for e in diff("cat", "cut").edits]
-    [('EQUAL', 'c'), ('DELETE', 'a'), ('INSERT', 'u'), ('EQUAL', 't')]
+    diff_match_patch stops a middle-snake search once ``time.time() >
+    deadline``; Python evaluates that as ``deadline < time.time()``, which
+    lands here and spends the work of one more step instead of reading the
+    clock.
+    """
+
+    def __init__(self, work: int) -> None:
+        self.left = work
+        self.step = 0
+
+    def __lt__(self, _now: object) -> bool:
+        self.left -= self.step
+        self.step += 1
+        return self.left < 0
+
+
+class _Engine(diff_match_patch):  # type: ignore[misc]
+    """diff_match_patch, restarting the step count of each search."""
+
+    def diff_bisect(
+        self, text1: str, text2: str, deadline: object
+    ) -> list[tuple[int, str]]:
+        if isinstance(deadline, _Budget):
+            deadline.step = 0
+        result: list[tuple[int, str]] = super().diff_bisect(
+            text1, text2, deadline
+        )
+        return result
+
+
+def _myers(a: str, b: str, budget: _Budget) -> list[tuple[int, str]] | None:
+    """
+    Return a minimal diff of *a* and *b*, or None if *budget* runs out.
+
+    Myers' O(ND) greedy search, forward only and keeping each step's
+    frontier to walk back: for the small blocks it is given this avoids
+    diff_match_patch's recursion, which costs more than the search.
+    """
+    n, m = len(a), len(b)
+    off = n + m + 1
+    v = [0] * (2 * off + 1)
+    trace: list[list[int]] = []
+    for d in range(n + m + 1):
+        budget.left -= d
+        if budget.left < 0:
+            return None
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and v[off + k - 1] < v[off + k + 1]):
+                x = v[off + k + 1]
+            else:
+                x = v[off + k - 1] + 1
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x += 1
+                y += 1
+            v[off + k] = x
+            if x >= n and y >= m:
+                return _backtrack(a, b, trace, k, d)
+        trace.append(v[off - d : off + d + 1])
+    raise AssertionError  # pragma: no cover - d = n + m always ends it
+
+
+def _backtrack(
+    a: str, b: str, trace: list[list[int]], k: int, d: int
+) -> list[tuple[int, str]]:
+    """Walk back from the end of a Myers search to the diff it found."""
+    x = len(a)
+    runs: list[
+        tuple[int, int, int]
+    ] = []  # reversed (op, start, end) on a for 0/-1, on b for 1
+    for dd in range(d, 0, -1):
+        prev = trace[dd - 1]
+        base = dd - 1
+        if k == -dd or (k != dd and prev[k - 1 + base] < prev[k + 1 + base]):
+            pk = k + 1
+            px = prev[pk + base]
+            sx = px
+        else:
+            pk = k - 1
+            px = prev[pk + base]
+            sx = px + 1
+        if x > sx:
+            runs.append((0, sx, x))
+        if pk == k + 1:
+            sy = sx - k
+            runs.append((1, sy - 1, sy))
+        else:
+            runs.append((-1, sx - 1, sx))
+        x, k = px, pk
+    if x > 0:
+        runs.append((0, 0, x))
+    out: list[tuple[int, str]] = []
+    for op, s, e in reversed(runs):
+        text = b[s:e] if op == 1 else a[s:e]
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        else:
+            out.append((op, text))
+    return out
+
+
+def _unrelated(chars: list[str], codes: dict[str, str]) -> bool:
+    """Whether two small token strings share too little text to align."""
+    a, b = chars
+    if len(a) * len(b) > _EXACT_WORK:
+        return False
+    size = {code: len(token) for token, code in codes.items()}
+    total = sum(map(size.__getitem__, a)) + sum(map(size.__getitem__, b))
+    shared = collections.Counter(a) & collections.Counter(b)
+    # Only tokens found on both sides can match: an upper bound.
+    kept = 2 * sum(size[code] * n for code, n in shared.items())
+    return kept < _UNRELATED * total
+
+
+def _code(index: int) -> str:
+    """Return the character standing for the token numbered *index*."""
+    return chr(index if index < _SURROGATES else index + 0x800)
+
+
+def _unique_anchors(
+    a: Sequence[str], b: Sequence[str], *, blank: bool = True
+) -> list[tuple[int, int]]:
+    """Pair items unique in both *a* and *b*, keeping the longest in order."""
+    count_a = collections.Counter(a)
+    count_b = collections.Counter(b)
+    where_b = {k: j for j, k in enumerate(b) if count_b[k] == 1}
+    pairs = [
+        (i, where_b[k])
+        for i, k in enumerate(a)
+        # A unique blank line says nothing about what else matches.
+        if count_a[k] == 1 and k in where_b and (blank or not k.isspace())
+    ]
+    # Longest increasing subsequence of the b positions (patience sorting).
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = []
+    for n, (_, j) in enumerate(pairs):
+        slot = bisect.bisect_left(tails, j)
+        back.append(tail_at[slot - 1] if slot else -1)
+        if slot == len(tails):
+            tails.append(j)
+            tail_at.append(n)
+        else:
+            tails[slot] = j
+            tail_at[slot] = n
+    chain: list[tuple[int, int]] = []
+    n = tail_at[-1] if tail_at else -1
+    while n >= 0:
+        chain.append(pairs[n])
+        n = back[n]
+    chain.reverse()
+    return chain
+
+
+def _key_function(
+    level: str, *, whitespace: bool, case: bool, typography: bool
+) -> Callable[[str], str] | None:
+    """Return how tokens of *level* compare, or None when as they are."""
+    if not (whitespace or case or typography):
+        return None
+    coarse = level in {"sentence", "line", "paragraph"}
+
+    def key(token: str) -> str:
+        if typography:
+            token = token.translate(_TYPOGRAPHY)
+        if whitespace:
+            if coarse:
+                token = " ".join(token.split())
+            elif token.isspace():
+                token = " "  # noqa: S105 - not a password
+        if case:
+            token = token.casefold()
+        return token
+
+    return key
+
+
+@attrs.frozen
+class _Differ:
+    """The options of one diff() call, and the algorithm that uses them."""
+
+    granularity: str
+    cleanup: str
+    whitespace: bool
+    case: bool
+    typography: bool
+    deadline: float | None
+    budget: _Budget = attrs.field(eq=False, repr=False)
+
+    def run(self, old: str, new: str) -> list[_Triple]:
+        out: list[_Triple] = []
+        self._anchor(old, new, 0, out)
+        return out
+
+    def _key(self, level: str) -> Callable[[str], str] | None:
+        return _key_function(
+            level,
+            whitespace=self.whitespace,
+            case=self.case,
+            typography=self.typography,
+        )
+
+    def _equal(
+        self, ta: Sequence[str], tb: Sequence[str], out: list[_Triple]
+    ) -> None:
+        """Emit equal tokens, splitting off runs whose old text differs."""
+        if not ta:
+            return
+        old, new = "".join(ta), "".join(tb)
+        if old == new:
+            out.append((Op.EQUAL, old, new))
+            return
+        start = 0
+        for i in range(1, len(ta) + 1):
+            if i == len(ta) or (ta[i] == tb[i]) != (ta[start] == tb[start]):
+                out.append(
+                    (Op.EQUAL, "".join(ta[start:i]), "".join(tb[start:i]))
+                )
+                start = i
+
+    def _anchor(self, a: str, b: str, depth: int, out: list[_Triple]) -> None:
+        """Diff *a* and *b* on the anchor level *depth*, then finer."""
+        levels = _ANCHOR_LEVELS[self.granularity]
+        if depth == len(levels):
+            self._final(a, b, out)
+            return
+        level = levels[depth]
+        ta, tb = tokenize(a, level), tokenize(b, level)
+        key = self._key(level)
+        ka = ta if key is None else [key(t) for t in ta]
+        kb = tb if key is None else [key(t) for t in tb]
+        offsets_a = list(itertools.accumulate(map(len, ta), initial=0))
+        offsets_b = list(itertools.accumulate(map(len, tb), initial=0))
+        stack: list[tuple[str, int, int, int, int]] = [
+            ("gap", 0, len(ta), 0, len(tb))
+        ]
+        while stack:
+            kind, i0, i1, j0, j1 = stack.pop()
+            if kind == "equal":
+                for i, j in zip(range(i0, i1), range(j0, j1), strict=True):
+                    if ta[i] == tb[j]:
+                        out.append((Op.EQUAL, ta[i], tb[j]))
+                    else:
+                        # Equal once normalised: find what differs, and
+                        # report it, in the diff's own tokens.
+                        self._final(ta[i], tb[j], out)
+                continue
+            if kind == "finer":
+                sub_a, sub_b = "".join(ta[i0:i1]), "".join(tb[j0:j1])
+                self._anchor(sub_a, sub_b, depth + 1, out)
+                continue
+            head = 0
+            while i0 + head < i1 and j0 + head < j1:
+                if ka[i0 + head] != kb[j0 + head]:
+                    break
+                head += 1
+            tail = 0
+            while i0 + head < i1 - tail and j0 + head < j1 - tail:
+                if ka[i1 - tail - 1] != kb[j1 - tail - 1]:
+                    break
+                tail += 1
+            todo = [("equal", i0, i0 + head, j0, j0 + head)]
+            m0, m1, n0, n1 = i0 + head, i1 - tail, j0 + head, j1 - tail
+            anchors = (
+                _unique_anchors(ka[m0:m1], kb[n0:n1], blank=False)
+                if m0 < m1 and n0 < n1
+                else []
+            )
+            work = (offsets_a[m1] - offsets_a[m0]) * (
+                offsets_b[n1] - offsets_b[n0]
+            )
+            pairs = min(m1 - m0, n1 - n0)
+            if (
+                not anchors
+                and pairs > 1
+                and (
+                    work > _SPLIT_WORK
+                    or (
+                        level == "line"
+                        and m1 - m0 == n1 - n0
+                        and work > _PAIR_WORK
+                    )
+                )
+            ):
+                # Every line (or sentence) changed: diff them pair by pair,
+                # in order, the last pair taking what is left over, rather
+                # than as one block whose exact diff costs the square of
+                # its size.
+                for k in range(pairs):
+                    last = k == pairs - 1
+                    i_end = m1 if last else m0 + k + 1
+                    j_end = n1 if last else n0 + k + 1
+                    same = ka[m0 + k : i_end] == kb[n0 + k : j_end]
+                    kind = "equal" if same else "finer"
+                    todo.append((kind, m0 + k, i_end, n0 + k, j_end))
+            elif not anchors:
+                if m0 < m1 or n0 < n1:
+                    todo.append(("finer", m0, m1, n0, n1))
+            else:
+                i, j = m0, n0
+                for ai, bj in anchors:
+                    todo.append(("gap", i, m0 + ai, j, n0 + bj))
+                    todo.append(
+                        ("equal", m0 + ai, m0 + ai + 1, n0 + bj, n0 + bj + 1)
+                    )
+                    i, j = m0 + ai + 1, n0 + bj + 1
+                todo.append(("gap", i, m1, j, n1))
+            todo.append(("equal", i1 - tail, i1, j1 - tail, j1))
+            stack.extend(reversed(todo))
+
+    def _final(self, a: str, b: str, out: list[_Triple]) -> None:
+        """Diff *a* and *b* token by token at the diff's own granularity."""
+        if not a or not b:
+            if a:
+                out.append((Op.DELETE, a, ""))
+            if b:
+                out.append((Op.INSERT, "", b))
+            return
+        ta, tb = tokenize(a, self.granularity), tokenize(b, self.granularity)
+        key = self._key(self.granularity)
+        codes: dict[str, str] = {}
+        chars: list[str] = []
+        for tokens in (ta, tb):
+            mapped = []
+            for token in tokens if key is None else map(key, tokens):
+                code = codes.get(token)
+                if code is None:
+                    if len(codes) == _MAX_CODES:
+                        # More distinct tokens than code points: give up on
+                        # this block rather than on the whole diff.
+                        out.extend([(Op.DELETE, a, ""), (Op.INSERT, "", b)])
+                        return
+                    code = codes[token] = _code(len(codes))
+                mapped.append(code)
+            chars.append("".join(mapped))
+        if self.cleanup == "semantic" and _unrelated(chars, codes):
+            # Semantic cleanup would merge the few coincidental matches of
+            # a rewritten block into one replacement: skip finding them.
+            out.extend([(Op.DELETE, a, ""), (Op.INSERT, "", b)])
+            return
+        diffs = self._bounded(chars[0], chars[1])
+        engine = self._engine()
+        if self.cleanup == "semantic":
+            engine.diff_cleanupSemantic(diffs)
+        elif self.cleanup == "efficiency":
+            engine.diff_cleanupEfficiency(diffs)
+        i = j = 0
+        for op, text in diffs:
+            size = len(text)
+            if op == 0:
+                self._equal(ta[i : i + size], tb[j : j + size], out)
+                i, j = i + size, j + size
+            elif op < 0:
+                out.append((Op.DELETE, "".join(ta[i : i + size]), ""))
+                i += size
+            else:
+                out.append((Op.INSERT, "", "".join(tb[j : j + size])))
+                j += size
+
+    def _engine(self) -> diff_match_patch:
+        dmp = _Engine()
+        # No deadline unless asked: the same texts always give the same diff.
+        dmp.Diff_Timeout = self.deadline or 0
+        return dmp
+
+    def _bounded(self, a: str, b: str) -> list[tuple[int, str]]:
+        """Diff two token strings, splitting big blocks on unique tokens."""
+        engine = self._engine()
+        stop: float | _Budget = (
+            self.budget
+            if self.deadline is None
+            else time.time() + self.deadline
+        )
+        result: list[tuple[int, str]] = []
+        stack: list[tuple[bool, int, int, int, int]] = [
+            (False, 0, len(a), 0, len(b))
+        ]
+        while stack:
+            equal, i0, i1, j0, j1 = stack.pop()
+            if equal:
+                result.append((0, a[i0:i1]))
+                continue
+            sub_a, sub_b = a[i0:i1], b[j0:j1]
+            if not sub_a or not sub_b:
+                if sub_a:
+                    result.append((-1, sub_a))
+                if sub_b:
+                    result.append((1, sub_b))
+                continue
+            if len(sub_a) * len(sub_b) <= _EXACT_WORK:
+                if self.deadline is not None:
+                    result.extend(
+                        engine.diff_main(sub_a, sub_b, False, stop)  # noqa: FBT003
+                    )
+                else:
+                    found = _myers(sub_a, sub_b, self.budget)
+                    result.extend(found or [(-1, sub_a), (1, sub_b)])
+                continue
+            head = engine.diff_commonPrefix(sub_a, sub_b)
+            tail = engine.diff_commonSuffix(sub_a[head:], sub_b[head:])
+            if head or tail:
+                stack.append((True, i1 - tail, i1, 0, 0))
+                stack.append(
+                    (False, i0 + head, i1 - tail, j0 + head, j1 - tail)
+                )
+                stack.append((True, i0, i0 + head, 0, 0))
+                continue
+            anchors = _unique_anchors(sub_a, sub_b)
+            if not anchors:
+                # diff_match_patch's search needs linear space, and stops
+                # with one deletion and one insertion once the budget is
+                # spent.
+                result.extend(
+                    engine.diff_main(sub_a, sub_b, False, stop)  # noqa: FBT003
+                )
+                continue
+            todo: list[tuple[bool, int, int, int, int]] = []
+            i, j = i0, j0
+            for ai, bj in anchors:
+                todo.append((False, i, i0 + ai, j, j0 + bj))
+                todo.append((True, i0 + ai, i0 + ai + 1, 0, 0))
+                i, j = i0 + ai + 1, j0 + bj + 1
+            todo.append((False, i, i1, j, j1))
+            stack.extend(reversed(todo))
+        return [(op, text) for op, text in result if text]
+
+
+def _build_edits(triples: Iterable[_Triple]) -> list[Edit]:
+    """Merge runs into edits: deletions before insertions between equals."""
+    edits: list[Edit] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+    kept_old: list[str] = []
+    kept_new: list[str] = []
+    kept_ignored = False
+
+    def flush_changes() -> None:
+        if deleted:
+            edits.append(Edit(Op.DELETE, "".join(deleted)))
+            deleted.clear()
+        if inserted:
+            edits.append(Edit(Op.INSERT, "".join(inserted)))
+            inserted.clear()
+
+    def flush_kept() -> None:
+        if kept_new or kept_old:
+            old = "".join(kept_old) if kept_ignored else None
+            edits.append(Edit(Op.EQUAL, "".join(kept_new), old=old))
+            kept_old.clear()
+            kept_new.clear()
+
+    for op, old, new in triples:
+        if op is Op.DELETE:
+            flush_kept()
+            deleted.append(old)
+        elif op is Op.INSERT:
+            flush_kept()
+            inserted.append(new)
+        elif new or old:
+            flush_changes()
+            ignored = old != new
+            if ignored != kept_ignored:
+                flush_kept()
+                kept_ignored = ignored
+            kept_old.append(old)
+            kept_new.append(new)
+    flush_kept()
+    flush_changes()
+    return edits
+
+
+def _similarity(edits: Iterable[Edit], old: str, new: str) -> float:
+    """Return the share of both texts that the edits keep, from 0 to 1."""
+    total = len(old) + len(new)
+    if not total:
+        return 1.0
+    kept = sum(
+        len(e.old_text) + len(e.new_text) for e in edits if e.op is Op.EQUAL
+    )
+    return kept / total
+
+
+def _find_moves(
+    edits: list[Edit], differ: _Differ, threshold: float
+) -> tuple[list[Edit], list[Move]]:
+    """Pair deleted and inserted blocks that are similar enough into moves."""
+    sources = [
+        i
+        for i, e in enumerate(edits)
+        if e.op is Op.DELETE and len("".join(e.text.split())) >= _MIN_MOVE
+    ]
+    targets = [
+        i
+        for i, e in enumerate(edits)
+        if e.op is Op.INSERT and len("".join(e.text.split())) >= _MIN_MOVE
+    ]
+    if not sources or not targets:
+        return edits, []
+    # Score on the minimal word diff; show the readable one.
+    scorer = attrs.evolve(differ, granularity="word", cleanup="none")
+    inner = attrs.evolve(differ, granularity="word", cleanup="semantic")
+    key = differ._key("word") or str.casefold  # noqa: SLF001 - same module
+    bags = {
+        i: collections.Counter(map(key, tokenize(edits[i].text)))
+        for i in (*sources, *targets)
+    }
+    # Index the insertions by their rarer tokens, so a deletion is compared
+    # with a few likely destinations, not all of them.
+    postings: dict[str, list[int]] = collections.defaultdict(list)
+    for i in targets:
+        for token in bags[i]:
+            postings[token].append(i)
+    # Edits with the same count of equal edits before them are neighbours
+    # in one replacement, not a move.
+    region = list(
+        itertools.accumulate((e.op is Op.EQUAL for e in edits), initial=0)
+    )
+    used: set[int] = set()
+    pairs: list[tuple[int, int, list[Edit]]] = []
+    for s in sources:
+        text = edits[s].text
+        votes: collections.Counter[int] = collections.Counter()
+        for token in bags[s]:
+            hits = postings.get(token, ())
+            if 0 < len(hits) <= _COMMON:
+                votes.update(hits)
+        best: tuple[float, int, list[Edit]] | None = None
+        for t, _ in votes.most_common(4):
+            other = edits[t].text
+            shorter, longer = sorted((len(text), len(other)))
+            if (
+                t in used
+                or region[s] == region[t]
+                or 2 * shorter < threshold * (shorter + longer)
+            ):
+                continue
+            # Only tokens found on both sides can be kept: an upper bound
+            # of the similarity, far cheaper than the diff.
+            shared = sum(len(k) * n for k, n in (bags[s] & bags[t]).items())
+            if 2 * shared < threshold * (len(text) + len(other)):
+                continue
+            score = _similarity(
+                _build_edits(scorer.run(text, other)), text, other
+            )
+            if score >= threshold and (best is None or score > best[0]):
+                best = (score, t, _build_edits(inner.run(text, other)))
+        if best is not None:
+            used.add(best[1])
+            pairs.append((s, best[1], best[2]))
+    moves = []
+    for number, (s, t, inner_edits) in enumerate(pairs, start=1):
+        edits[s] = attrs.evolve(edits[s], move=number)
+        edits[t] = attrs.evolve(edits[t], move=number)
+        moves.append(Move(number, s, t, tuple(inner_edits)))
+    return edits, moves
+
+
+def _compute_stats(edits: Sequence[Edit]) -> DiffStats:
+    """Count what *edits* change."""
+    chars = {Op.INSERT: 0, Op.DELETE: 0}
+    words = {Op.INSERT: 0, Op.DELETE: 0}
+    lines = {Op.INSERT: 0, Op.DELETE: 0}
+    distance = inserted = deleted = 0
+    for e in edits:
+        if e.op is Op.EQUAL:
+            distance += max(inserted, deleted)
+            inserted = deleted = 0
+            continue
+        size = len(e.text)
+        chars[e.op] += size
+        words[e.op] += count_words(e.text)
+        lines[e.op] += len(_LINE_BREAK.findall(e.text))
+        if e.op is Op.INSERT:
+            inserted += size
+        else:
+            deleted += size
+    distance += max(inserted, deleted)
+    old = sum(len(e.old_text) for e in edits)
+    new = sum(len(e.new_text) for e in edits)
+    kept = old - chars[Op.DELETE] + new - chars[Op.INSERT]
+    return DiffStats(
+        chars[Op.INSERT],
+        chars[Op.DELETE],
+        words[Op.INSERT],
+        words[Op.DELETE],
+        lines[Op.INSERT],
+        lines[Op.DELETE],
+        similarity=kept / (old + new) if old + new else 1.0,
+        distance=distance,
+    )
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    """Return *value* if it is one of *allowed*, or raise naming both."""
+    if not isinstance(value, str) or value not in allowed:
+        msg = (
+            f"{name} must be one of {', '.join(map(repr, allowed))}, "
+            f"got {value!r}"
+        )
+        raise InvalidRevisionError(msg)
+    return value
+
+
+def diff(
+    old: str,
+    new: str,
+    *,
+    granularity: Literal[
+        "char", "word", "sentence", "line", "paragraph"
+    ] = "word",
+    cleanup: Literal["semantic", "efficiency", "none"] = "semantic",
+    ignore_whitespace: bool = False,
+    ignore_case: bool = False,
+    ignore_typography: bool = False,
+    detect_moves: bool = True,
+    move_threshold: float = 0.75,
+    deadline: float | None = None,
+) -> Diff:
+    """
+    Compute the edits that turn *old* into *new*.
+
+    Unchanged lines are matched first (on lines unique to both sides, as
+    in patience diff), then unchanged sentences inside the changed blocks,
+    and only what is left is diffed token by token with diff-match-patch.
+    No clock decides the result unless *deadline* is given.
+
+    Args:
+        old: The text before.
+        new: The text after.
+        granularity: The smallest unit that is kept or changed:
+            ``"char"``, ``"word"``, ``"sentence"``, ``"line"`` or
+            ``"paragraph"``.
+        cleanup: ``"semantic"`` merges small coincidental matches into the
+            changes around them so the diff reads well; ``"efficiency"``
+            does so only where it makes the diff cheaper to apply;
+            ``"none"`` keeps the minimal diff.
+        ignore_whitespace: Treat any run of whitespace as equal to any
+            other (a space, a tab, a line break).
+        ignore_case: Treat upper and lower case as equal.
+        ignore_typography: Treat curly and straight quotes, dashes and
+            hyphens, and non-breaking and ordinary spaces as equal.
+        detect_moves: Report a block deleted in one place and inserted in
+            another as a :class:`Move`.
+        move_threshold: How similar (0 to 1) the two blocks must be to
+            count as a move.
+        deadline: Seconds diff-match-patch may spend before settling for a
+            coarser answer; ``None`` (the default) means no deadline, so
+            the result never depends on the machine.
+
+    Returns:
+        The diff, in which ignored differences stay visible, because the
+        equal edits that hide them carry the old text in :attr:`Edit.old`.
 
     Raises:
-        InvalidRevisionError: If *old* or *new* is not a string.
+        InvalidRevisionError: If *old* or *new* is not a string, or an
+            option has a value not listed above.
+
+    >>> d = diff("The cat sat.", "The dog sat.")
+    >>> [(e.op.name, e.text) for e in d.edits]
+    [('EQUAL', 'The '), ('DELETE', 'cat'), ('INSERT', 'dog'), ('EQUAL', ...)]
+    >>> d = diff("It  is FINE", "it is fine", ignore_case=True,
+    ...          ignore_whitespace=True)
+    >>> d.changed, d.old, len(d.ignored)
+    (False, 'It  is FINE', 2)
 
     .. versionadded:: 0.1.0
     """
     for name, value in (("old", old), ("new", new)):
         if not isinstance(value, str):
-            msg = f"{name} must be a str, got {type(value).__name__}"
+            msg = (
+                f"{name} must be a str, got {type(value).__name__} "
+                f"{value!r:.40}; decode bytes first"
+            )
             raise InvalidRevisionError(msg)
-    raw = _engine().diff_main(old, new, False)  # noqa: FBT003
-    return Diff(tuple(Edit(_OPS[op], text) for op, text in raw))
+    _check_choice("granularity", granularity, GRANULARITIES)
+    _check_choice("cleanup", cleanup, CLEANUPS)
+    if (
+        isinstance(move_threshold, bool)
+        or not isinstance(move_threshold, int | float)
+        or not 0 <= move_threshold <= 1
+    ):
+        msg = (
+            "move_threshold must be a number from 0 to 1, "
+            f"got {move_threshold!r}"
+        )
+        raise InvalidRevisionError(msg)
+    if deadline is not None and (
+        isinstance(deadline, bool)
+        or not isinstance(deadline, int | float)
+        or not deadline > 0
+    ):
+        msg = f"deadline must be None or seconds above 0, got {deadline!r}"
+        raise InvalidRevisionError(msg)
+    differ = _Differ(
+        granularity,
+        cleanup,
+        whitespace=bool(ignore_whitespace),
+        case=bool(ignore_case),
+        typography=bool(ignore_typography),
+        deadline=deadline,
+        budget=_Budget(_WORK_BASE + _WORK_PER_CHAR * (len(old) + len(new))),
+    )
+    edits = _build_edits(differ.run(old, new))
+    moves: list[Move] = []
+    if detect_moves:
+        edits, moves = _find_moves(edits, differ, move_threshold)
+    return Diff(tuple(edits), granularity, tuple(moves))

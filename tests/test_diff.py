@@ -1,0 +1,497 @@
+"""Tests for revtrack._diff: Op, Edit, Move, DiffStats, Diff and diff()."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import itertools
+import json
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import revtrack
+from revtrack import Diff, Edit, Op, diff
+from revtrack import _diff as diff_module
+from revtrack._tokens import GRANULARITIES
+from revtrack.exceptions import InvalidRevisionError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+CLEANUPS = ("semantic", "efficiency", "none")
+
+# Pieces that share text often enough for diffs to find matches, and that
+# stress rebuilding: astral characters, a ZWJ sequence, combining marks,
+# every line ending, CJK, typographic variants and whitespace.
+_PIECES = [
+    "the",
+    "The",
+    "cat",
+    "CAT",
+    "sat",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    ". ",
+    "!",
+    ",",
+    "e\u0301",
+    "\u0301",
+    "\U0001f600",
+    "\U0001f3f3\ufe0f\u200d\U0001f308",
+    "東京",
+    "。",
+    "\u00a0",
+    "\u2019",
+    "'",
+    "\u2014",
+    "-",
+    "\u201c",
+    '"',
+    "A whole sentence that could move. ",
+    "Another paragraph of text to shuffle around.\n\n",
+]
+texts = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.sampled_from(_PIECES), max_size=25).map("".join),
+)
+options = st.fixed_dictionaries(
+    {
+        "granularity": st.sampled_from(GRANULARITIES),
+        "cleanup": st.sampled_from(CLEANUPS),
+        "ignore_whitespace": st.booleans(),
+        "ignore_case": st.booleans(),
+        "ignore_typography": st.booleans(),
+        "detect_moves": st.booleans(),
+    }
+)
+
+
+def ops(d: Diff) -> list[tuple[str, str]]:
+    """Return a diff's edits as (op name, text) pairs."""
+    return [(e.op.name, e.text) for e in d.edits]
+
+
+class TestRebuild:
+    """Both texts are always rebuilt exactly from the edits."""
+
+    @given(texts, texts, options)
+    @settings(max_examples=400, deadline=None)
+    def test_rebuilds_both_texts(
+        self, old: str, new: str, opts: dict[str, Any]
+    ) -> None:
+        """d.old and d.new are the texts diffed, for every option."""
+        d = diff(old, new, **opts)
+        assert (old, new) == (d.old, d.new)
+
+    @given(texts, options)
+    @settings(max_examples=100, deadline=None)
+    def test_identical_texts_unchanged(
+        self, text: str, opts: dict[str, Any]
+    ) -> None:
+        """A text diffed with itself has no insertions or deletions."""
+        d = diff(text, text, **opts)
+        assert (False, (), ()) == (d.changed, d.ignored, d.moves)
+
+    @given(texts, texts, st.sampled_from(GRANULARITIES))
+    @settings(max_examples=150, deadline=None)
+    def test_edits_are_canonical(
+        self, old: str, new: str, granularity: str
+    ) -> None:
+        """No edit is empty and no two neighbours share a plain op."""
+        edits = diff(old, new, granularity=granularity).edits  # type: ignore[arg-type]
+        pairs = list(itertools.pairwise(edits))
+        assert [] == [e for e in edits if not e.text]
+        assert [] == [
+            (a, b)
+            for a, b in pairs
+            if a.op is b.op and a.old is None and b.old is None
+        ]
+
+    def test_tiny_work_budget_still_rebuilds(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With no work left the diff is coarser but still exact."""
+        old = " ".join(f"w{i % 97}" for i in range(3000))
+        new = " ".join(f"w{i % 89}" for i in range(3000))
+        monkeypatch.setattr(diff_module, "_WORK_BASE", 0)
+        monkeypatch.setattr(diff_module, "_WORK_PER_CHAR", 0)
+        d = diff(old, new, cleanup="none", detect_moves=False)
+        assert (old, new) == (d.old, d.new)
+
+    def test_more_tokens_than_code_points(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Running out of code points for tokens gives a coarser exact diff."""
+        monkeypatch.setattr(diff_module, "_MAX_CODES", 3)
+        d = diff("a b c d", "a b x d")
+        assert [("DELETE", "a b c d"), ("INSERT", "a b x d")] == ops(d)
+
+    def test_deadline(self) -> None:
+        """A caller's deadline is accepted and the texts still rebuild."""
+        d = diff("the cat sat", "the dog sat", deadline=5.0)
+        assert ("the cat sat", "the dog sat") == (d.old, d.new)
+
+
+class TestGranularity:
+    """Each granularity keeps and changes whole tokens of its kind."""
+
+    def test_char(self) -> None:
+        """Characters change one by one."""
+        d = diff("cat", "cut", granularity="char", cleanup="none")
+        expected = [
+            ("EQUAL", "c"),
+            ("DELETE", "a"),
+            ("INSERT", "u"),
+            ("EQUAL", "t"),
+        ]
+        assert expected == ops(d)
+
+    def test_word(self) -> None:
+        """A changed word is replaced whole."""
+        d = diff("The cat sat.", "The cut sat.")
+        expected = [
+            ("EQUAL", "The "),
+            ("DELETE", "cat"),
+            ("INSERT", "cut"),
+            ("EQUAL", " sat."),
+        ]
+        assert expected == ops(d)
+
+    def test_word_cjk(self) -> None:
+        """In CJK text a word is one character."""
+        d = diff("東京は晴れ", "東京は雨")
+        expected = [
+            ("EQUAL", "東京は"),
+            ("DELETE", "晴れ"),
+            ("INSERT", "雨"),
+        ]
+        assert expected == ops(d)
+
+    def test_sentence(self) -> None:
+        """A changed sentence is replaced whole."""
+        d = diff("One. Two. Three.", "One. 2. Three.", granularity="sentence")
+        expected = [
+            ("EQUAL", "One. "),
+            ("DELETE", "Two. "),
+            ("INSERT", "2. "),
+            ("EQUAL", "Three."),
+        ]
+        assert expected == ops(d)
+
+    def test_line(self) -> None:
+        """A changed line is replaced whole, its ending included."""
+        d = diff("a\nb c\nd\n", "a\nb C\nd\n", granularity="line")
+        expected = [
+            ("EQUAL", "a\n"),
+            ("DELETE", "b c\n"),
+            ("INSERT", "b C\n"),
+            ("EQUAL", "d\n"),
+        ]
+        assert expected == ops(d)
+
+    def test_paragraph(self) -> None:
+        """A changed paragraph is replaced whole."""
+        old = "One.\n\nTwo is here.\nStill two.\n\nThree.\n"
+        new = "One.\n\nTwo is there.\nStill two.\n\nThree.\n"
+        d = diff(old, new, granularity="paragraph")
+        expected = [
+            ("EQUAL", "One.\n\n"),
+            ("DELETE", "Two is here.\nStill two.\n\n"),
+            ("INSERT", "Two is there.\nStill two.\n\n"),
+            ("EQUAL", "Three.\n"),
+        ]
+        assert expected == ops(d)
+
+    def test_granularity_recorded(self) -> None:
+        """The diff records the granularity it was computed in."""
+        assert "line" == diff("a", "b", granularity="line").granularity
+
+
+class TestCleanup:
+    """The cleanup option."""
+
+    def test_semantic_merges_coincidences(self) -> None:
+        """Semantic cleanup drops a coincidental match inside a change."""
+        old, new = "mouse", "sofas"
+        minimal = diff(old, new, granularity="char", cleanup="none")
+        semantic = diff(old, new, granularity="char")
+        assert [("DELETE", "mouse"), ("INSERT", "sofas")] == ops(semantic)
+        assert 2 < len(minimal.edits)
+
+    def test_efficiency_keeps_texts(self) -> None:
+        """Efficiency cleanup still rebuilds both texts."""
+        d = diff("a b c d e", "a x c y e", cleanup="efficiency")
+        assert ("a b c d e", "a x c y e") == (d.old, d.new)
+
+
+class TestNormalisation:
+    """Ignored differences are reported, not dropped."""
+
+    def test_ignore_case(self) -> None:
+        """Case differences are equal, with the old text kept."""
+        d = diff("The Cat sat", "the cat sat", ignore_case=True)
+        assert not d.changed
+        assert "The Cat sat" == d.old
+        assert [("The", "the"), ("Cat", "cat")] == [
+            (e.old, e.text) for e in d.ignored
+        ] or [("The Cat", "the cat")] == [(e.old, e.text) for e in d.ignored]
+
+    def test_ignore_whitespace(self) -> None:
+        """Runs of whitespace compare equal to one another."""
+        d = diff("a  b\tc\nd", "a b c d", ignore_whitespace=True)
+        assert (False, "a  b\tc\nd") == (d.changed, d.old)
+        assert 3 == len(d.ignored)
+
+    def test_ignore_whitespace_lines(self) -> None:
+        """At line granularity spacing inside and around a line is ignored."""
+        d = diff(
+            "a  b\nc\n",
+            "a b \nc\n",
+            granularity="line",
+            ignore_whitespace=True,
+        )
+        assert [("a  b\n", "a b \n")] == [(e.old, e.text) for e in d.ignored]
+
+    def test_ignore_typography(self) -> None:
+        """Curly quotes, dashes and non-breaking spaces match plain ones."""
+        old = "\u201cIt\u2019s\u201d \u2014 10\u00a0km"
+        new = '"It\'s" - 10 km'
+        assert diff(old, new).changed
+        d = diff(old, new, ignore_typography=True)
+        assert (False, old, new) == (d.changed, d.old, d.new)
+
+    def test_nothing_ignored_without_options(self) -> None:
+        """Without normalisation no edit carries an old text."""
+        assert () == diff("Cat", "cat").ignored
+
+    def test_ignored_and_real_changes(self) -> None:
+        """A real change is still reported next to an ignored one."""
+        d = diff("Hello World", "hello there", ignore_case=True)
+        assert [("DELETE", "World"), ("INSERT", "there")] == [
+            (e.op.name, e.text) for e in d.edits if e.op is not Op.EQUAL
+        ]
+        assert ["Hello"] == [e.old for e in d.ignored]
+
+
+_PARA = [
+    "First paragraph says hello to everyone reading it.\n\n",
+    "Second paragraph talks about something else entirely.\n\n",
+    "Third paragraph is the one that will move later on.\n\n",
+    "Fourth paragraph closes the document politely.\n",
+]
+
+
+class TestMoves:
+    """Moved blocks."""
+
+    def test_moved_paragraph(self) -> None:
+        """A paragraph moved unchanged pairs its deletion and insertion."""
+        old = "".join(_PARA)
+        new = _PARA[0] + _PARA[2] + _PARA[1] + _PARA[3]
+        d = diff(old, new)
+        assert 1 == len(d.moves)
+        move = d.moves[0]
+        source, target = d.edits[move.source], d.edits[move.destination]
+        assert (Op.DELETE, Op.INSERT) == (source.op, target.op)
+        assert (move.id, move.id) == (source.move, target.move)
+        assert (old, new) == (d.old, d.new)
+
+    def test_moved_and_edited(self) -> None:
+        """Changes made inside a moved block show in Move.edits."""
+        edited = _PARA[2].replace("move later", "move much later")
+        old = "".join(_PARA)
+        new = _PARA[0] + _PARA[1] + _PARA[3] + "\n\n" + edited
+        move = diff(old, new).moves[0]
+        changes = [
+            (e.op.name, e.text.strip() or "<blank>")
+            for e in move.edits
+            if e.op is not Op.EQUAL
+        ]
+        # The blank lines before the block moved with it.
+        assert [("INSERT", "<blank>"), ("INSERT", "much")] == changes
+
+    def test_threshold(self) -> None:
+        """A block less similar than the threshold is not a move."""
+        edited = _PARA[2].replace("move later on", "go away soon")
+        old = "".join(_PARA)
+        new = _PARA[0] + _PARA[1] + _PARA[3] + "\n\n" + edited
+        assert () == diff(old, new, move_threshold=0.95).moves
+        assert 1 == len(diff(old, new, move_threshold=0.5).moves)
+
+    def test_off(self) -> None:
+        """detect_moves=False reports no moves."""
+        old = "".join(_PARA)
+        new = _PARA[0] + _PARA[2] + _PARA[1] + _PARA[3]
+        d = diff(old, new, detect_moves=False)
+        assert ((), []) == (d.moves, [e for e in d.edits if e.move])
+
+    def test_replacement_is_not_a_move(self) -> None:
+        """A block replaced in place by a similar one is not a move."""
+        old = "Intro.\n\nThe quick brown fox jumps over the lazy dog.\n"
+        new = "Intro.\n\nThe quick brown fox jumped over the lazy dog!\n"
+        assert () == diff(old, new, granularity="line").moves
+
+
+class TestStats:
+    """Diff.stats."""
+
+    def test_counts(self) -> None:
+        """Characters, words and lines inserted and deleted are counted."""
+        d = diff("one two\nthree\n", "one 2\nthree\nfour\n")
+        expected = revtrack.DiffStats(
+            chars_inserted=len("2") + len("four\n"),
+            chars_deleted=len("two"),
+            words_inserted=2,
+            words_deleted=1,
+            lines_inserted=1,
+            lines_deleted=0,
+            similarity=2 * 11 / (14 + 17),
+            distance=3 + 5,
+        )
+        assert expected == d.stats
+
+    def test_identical(self) -> None:
+        """Identical texts have similarity 1 and distance 0."""
+        s = diff("same", "same").stats
+        assert (1.0, 0) == (s.similarity, s.distance)
+
+    def test_empty(self) -> None:
+        """Two empty texts are identical."""
+        assert 1.0 == diff("", "").stats.similarity
+
+    def test_cached(self) -> None:
+        """The stats are computed once and then reused."""
+        d = diff("a b", "a c")
+        assert d.stats is d.stats
+
+    @given(texts, texts, st.sampled_from(GRANULARITIES))
+    @settings(max_examples=150, deadline=None)
+    def test_bounds(self, old: str, new: str, granularity: str) -> None:
+        """Similarity is in [0, 1] and the distance is a Levenshtein bound."""
+        s = diff(old, new, granularity=granularity).stats  # type: ignore[arg-type]
+        assert 0.0 <= s.similarity <= 1.0
+        assert abs(len(old) - len(new)) <= s.distance
+        assert s.distance <= max(len(old), len(new)) + min(
+            s.chars_inserted, s.chars_deleted
+        )
+        assert (s.distance == 0) == (old == new)
+
+    def test_equal_diffs_ignore_cache(self) -> None:
+        """A diff with computed stats still equals one without."""
+        a, b = diff("x y", "x z"), diff("x y", "x z")
+        _ = a.stats
+        assert a == b
+
+
+class TestDeterminism:
+    """The same texts give the same diff."""
+
+    def test_same_edits_across_calls(self) -> None:
+        """Repeated calls, with other diffs between, agree exactly."""
+        rng = random.Random(7)  # noqa: S311 - test data, not secrets
+        words = ["alpha", "beta", "gamma", "delta", "eps", "\n", ". "]
+        old = " ".join(rng.choice(words) for _ in range(4000))
+        new = " ".join(rng.choice(words) for _ in range(4000))
+        first = diff(old, new)
+        diff(new, old)
+        diff(old[:500], new[:700], granularity="char")
+        assert first == diff(old, new)
+
+
+class TestErrors:
+    """Bad input is refused with a typed error, changing nothing."""
+
+    def test_not_a_string(self) -> None:
+        """A non-str text is refused, naming the argument and its type."""
+        data = [b"bytes"]
+        with pytest.raises(InvalidRevisionError) as info:
+            diff(data[0], "text")  # type: ignore[arg-type]
+        assert "old" in str(info.value)
+        assert "bytes" in str(info.value)
+        assert [b"bytes"] == data
+
+    def test_unknown_granularity(self) -> None:
+        """An unknown granularity names itself and the allowed ones."""
+        with pytest.raises(InvalidRevisionError) as info:
+            diff("a", "b", granularity="letter")  # type: ignore[arg-type]
+        assert "'letter'" in str(info.value)
+        assert "'paragraph'" in str(info.value)
+
+    def test_unknown_cleanup(self) -> None:
+        """An unknown cleanup names itself and the allowed ones."""
+        with pytest.raises(InvalidRevisionError) as info:
+            diff("a", "b", cleanup="tidy")  # type: ignore[arg-type]
+        assert "'tidy'" in str(info.value)
+        assert "'semantic'" in str(info.value)
+
+    @pytest.mark.parametrize("value", [-0.1, 1.5, True, "0.5"])
+    def test_bad_move_threshold(self, value: object) -> None:
+        """A move threshold outside 0 to 1 is refused."""
+        with pytest.raises(InvalidRevisionError, match="move_threshold"):
+            diff("a", "b", move_threshold=value)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("value", [0, -1.0, "1"])
+    def test_bad_deadline(self, value: object) -> None:
+        """A deadline that is not a positive number of seconds is refused."""
+        with pytest.raises(InvalidRevisionError, match="deadline"):
+            diff("a", "b", deadline=value)  # type: ignore[arg-type]
+
+
+class TestValues:
+    """Edit and Diff values."""
+
+    def test_edit_texts(self) -> None:
+        """An ignored equal edit gives its old text to the old side."""
+        e = Edit(Op.EQUAL, "cat", old="Cat")
+        assert ("Cat", "cat") == (e.old_text, e.new_text)
+
+    def test_frozen(self) -> None:
+        """Diffs are frozen values."""
+        d = diff("a", "b")
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            d.edits = ()  # type: ignore[misc]
+
+
+@functools.cache
+def _corpus_pairs() -> tuple[tuple[str, int, str, str], ...]:
+    """Return consecutive revision pairs (a sample of the gzipped ones)."""
+    return tuple(_read_corpus_pairs())
+
+
+def _read_corpus_pairs() -> Iterator[tuple[str, int, str, str]]:
+    """Yield consecutive revision pairs (a sample of the gzipped ones)."""
+    for path in sorted(CORPORA.glob("*.jsonl*")):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as f:
+            revisions = [json.loads(line)["text"] for line in f]
+        indexes = list(range(len(revisions) - 1))
+        if path.suffix == ".gz":
+            rng = random.Random(path.name)  # noqa: S311 - a seeded sample
+            indexes = sorted(rng.sample(indexes, 12))
+        for i in indexes:
+            yield path.name, i, revisions[i], revisions[i + 1]
+
+
+@pytest.mark.parametrize("granularity", GRANULARITIES)
+def test_corpora_rebuild(granularity: str) -> None:
+    """Every consecutive pair of corpus revisions rebuilds exactly."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"no corpora at {CORPORA}")
+    failed = []
+    for name, i, old, new in _corpus_pairs():
+        d = diff(old, new, granularity=granularity)  # type: ignore[arg-type]
+        if (d.old, d.new) != (old, new):
+            failed.append((name, i))
+    assert [] == failed
