@@ -126,3 +126,56 @@ def build(chain: list[dict[str, Any]], **options: Any) -> revtrack.Document:
 def documents() -> st.SearchStrategy[revtrack.Document]:
     """Whole documents with mixed update types and zones."""
     return steps().map(build)
+
+
+def json_values() -> st.SearchStrategy[Any]:
+    """Small JSON values for revision meta: nested lists and objects."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**53), max_value=2**53),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=8),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(st.text(max_size=5), inner, max_size=3),
+        ),
+        max_leaves=4,
+    )
+
+
+@st.composite
+def stored_documents(draw: st.DrawFn) -> revtrack.Document:
+    """Documents using every stored field: url, authors, meta, backwards."""
+    chain = draw(steps())
+    names = st.sampled_from(["doc", "Ünïcode 💩", "a/b", " spaced "])
+    doc = revtrack.Document(
+        draw(names),
+        draw(names),
+        url=draw(st.none() | st.sampled_from(["/a", "https://x.test/é"])),
+        allow_backwards=draw(st.booleans()),
+    )
+    metas = st.none() | st.dictionaries(
+        st.sampled_from(["tags", "k", "é"]), json_values(), max_size=2
+    )
+    for index, step in enumerate(chain):
+        extra: dict[str, Any] = {
+            "author": draw(st.none() | st.sampled_from(["Ann", "Бо"])),
+            "meta": draw(metas),
+        }
+        if index == 0:
+            doc.publish(step["text"], at=step["at"], **extra)
+        elif step["kind"] == "major":
+            doc.update(step["text"], at=step["at"], note=step["note"], **extra)
+        else:
+            doc.update(
+                step["text"],
+                at=step["at"],
+                minor=step["kind"] == "minor",
+                republish=step["kind"] == "republish",
+                **extra,
+            )
+    return doc

@@ -21,8 +21,18 @@ from typing import TYPE_CHECKING, Any
 from . import exceptions
 
 if TYPE_CHECKING:
+    from ._compact import ChainPolicy
     from ._diff import Diff, DiffStats, Edit, Move, Op, diff
     from ._diffjson import dumps_diff, loads_diff
+    from ._formats import (
+        Limits,
+        dump,
+        dumps,
+        load,
+        loads,
+        read_jsonl,
+        write_jsonl,
+    )
     from ._govuk import check_govuk_content_item
     from ._history import Change, parse_history_text
     from ._model import Document, Revision, Revisions, UpdateType
@@ -36,12 +46,14 @@ if TYPE_CHECKING:
         parse_delta,
     )
     from ._render import render_html, render_markdown, render_terminal
+    from ._store import SQLiteStore, Store
     from ._time import format_timestamp, parse_timestamp
     from ._unified import UnifiedDiff, UnifiedHunk, unified_diff
 
 #: Where each public name lives.
 _MODULES = {
     "ApplyResult": "_patch",
+    "ChainPolicy": "_compact",
     "Change": "_history",
     "Diff": "_diff",
     "DiffStats": "_diff",
@@ -49,32 +61,42 @@ _MODULES = {
     "Edit": "_diff",
     "Hunk": "_patch",
     "HunkResult": "_patch",
+    "Limits": "_formats",
     "Move": "_diff",
     "Op": "_diff",
     "Patch": "_patch",
     "Revision": "_model",
     "Revisions": "_model",
+    "SQLiteStore": "_store",
+    "Store": "_store",
     "UnifiedDiff": "_unified",
     "UnifiedHunk": "_unified",
     "UpdateType": "_model",
     "check_govuk_content_item": "_govuk",
     "diff": "_diff",
+    "dump": "_formats",
+    "dumps": "_formats",
     "dumps_diff": "_diffjson",
     "format_delta": "_patch",
     "format_timestamp": "_time",
+    "load": "_formats",
+    "loads": "_formats",
     "loads_diff": "_diffjson",
     "make_patch": "_patch",
     "parse_delta": "_patch",
     "parse_history_text": "_history",
     "parse_timestamp": "_time",
+    "read_jsonl": "_formats",
     "render_html": "_render",
     "render_markdown": "_render",
     "render_terminal": "_render",
     "unified_diff": "_unified",
+    "write_jsonl": "_formats",
 }
 
 __all__ = [
     "ApplyResult",
+    "ChainPolicy",
     "Change",
     "Diff",
     "DiffStats",
@@ -82,29 +104,38 @@ __all__ = [
     "Edit",
     "Hunk",
     "HunkResult",
+    "Limits",
     "Move",
     "Op",
     "Patch",
     "Revision",
     "Revisions",
+    "SQLiteStore",
+    "Store",
     "UnifiedDiff",
     "UnifiedHunk",
     "UpdateType",
     "check_govuk_content_item",
     "diff",
+    "dump",
+    "dumps",
     "dumps_diff",
     "exceptions",
     "format_delta",
     "format_timestamp",
+    "load",
+    "loads",
     "loads_diff",
     "make_patch",
     "parse_delta",
     "parse_history_text",
     "parse_timestamp",
+    "read_jsonl",
     "render_html",
     "render_markdown",
     "render_terminal",
     "unified_diff",
+    "write_jsonl",
 ]
 
 

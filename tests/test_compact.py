@@ -1,0 +1,237 @@
+"""The compact encoding: deltas, snapshot placement, bounded inflation."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import lzma
+import zlib
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from revtrack._compact import (
+    ChainPolicy,
+    Link,
+    apply_delta,
+    encode_delta,
+    inflate,
+    link_after,
+    make_delta,
+    plan,
+    skip_base,
+)
+from revtrack.exceptions import FormatError, LimitExceededError
+
+from .strategies import texts
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> tuple[str, str]:
+    """A text and a copy with a few splices, as revisions usually are."""
+    old = draw(st.lists(texts(), max_size=6).map("\n".join))
+    new = old
+    for _ in range(draw(st.integers(0, 3))):
+        start = draw(st.integers(0, len(new)))
+        end = draw(st.integers(start, len(new)))
+        new = new[:start] + draw(texts()) + new[end:]
+    return old, new
+
+
+def _rebuild(
+    texts_: list[str], placed: Sequence[tuple[Link, object]], number: int
+) -> str:
+    """Rebuild revision *number* from the plan alone, as a reader would."""
+    link, delta = placed[number - 1]
+    if link.base is None:
+        return texts_[number - 1]
+    base = _rebuild(texts_, placed, link.base)
+    return apply_delta(base, encode_delta(delta))  # type: ignore[arg-type]
+
+
+class TestMakeDelta:
+    """make_delta() and apply_delta() are exact inverses."""
+
+    @given(texts(), texts())
+    def test_any_texts(self, old: str, new: str) -> None:
+        """Applying the delta from old to new to old gives new exactly."""
+        assert new == apply_delta(old, encode_delta(make_delta(old, new)))
+
+    @given(edited())
+    def test_edited_texts(self, pair: tuple[str, str]) -> None:
+        """Edited texts with CRs, astral characters and joins round-trip."""
+        old, new = pair
+        assert new == apply_delta(old, encode_delta(make_delta(old, new)))
+
+    @given(edited())
+    def test_through_json(self, pair: tuple[str, str]) -> None:
+        """A delta survives encoding as JSON and reading back."""
+        old, new = pair
+        carried = json.loads(json.dumps(encode_delta(make_delta(old, new))))
+        assert new == apply_delta(old, carried)
+
+    def test_small_edit_small_delta(self) -> None:
+        """A one-word edit to a long text inserts only that word."""
+        old = "".join(f"line {i} of the text\n" for i in range(2000))
+        new = old.replace("line 1000 of", "line 1000 in")
+        inserted = [op for op in make_delta(old, new) if isinstance(op, str)]
+        assert ["in"] == inserted
+
+    def test_moved_block(self) -> None:
+        """A moved paragraph is copied from its old place, not inserted."""
+        a = "".join(f"alpha paragraph line {i}\n" for i in range(50))
+        b = "".join(f"beta paragraph line {i}\n" for i in range(50))
+        delta = make_delta(a + b, b + a)
+        assert [] == [op for op in delta if isinstance(op, str)]
+
+    def test_line_endings(self) -> None:
+        """CRLF, lone CR and no final newline are kept exactly."""
+        old = "a\r\nb\rc\n" * 20 + "end"
+        new = "a\r\nb\nc\r" * 20 + "end\r"
+        assert new == apply_delta(old, encode_delta(make_delta(old, new)))
+
+
+class TestApplyDelta:
+    """apply_delta() refuses damaged deltas."""
+
+    @pytest.mark.parametrize(
+        "delta",
+        [
+            [[0, 99], ["", ""]],
+            [[-1, 1], ["", ""]],
+            [[0, -1], ["", ""]],
+            [[0], [""]],
+            [[0, 1], [""]],
+            [[0, 1], ["", "", ""]],
+            [[True, 1], ["", ""]],
+            [[0.0, 1], ["", ""]],
+            [[0, 1], ["", 3]],
+            [[0, 1]],
+            [[], [""], []],
+            "ab",
+            None,
+            {"a": 1},
+        ],
+    )
+    def test_bad_delta(self, delta: object) -> None:
+        """A copy out of range or a value of the wrong type fails."""
+        with pytest.raises(FormatError, match="expected a delta"):
+            apply_delta("abc", delta)
+
+    def test_limit(self) -> None:
+        """A delta that would rebuild more than the limit is refused."""
+        with pytest.raises(LimitExceededError, match="limit of 5"):
+            apply_delta("abc", [[0, 3, 0, 3], ["", "", ""]], limit=5)
+
+    @given(st.lists(st.one_of(st.text(), st.lists(st.integers() | st.text()))))
+    def test_fuzz(self, delta: list[object]) -> None:
+        """Any JSON-ish list either applies or raises FormatError."""
+        with contextlib.suppress(FormatError):
+            apply_delta("some base text", delta)
+
+
+class TestPlan:
+    """Snapshots are placed so rebuilding any revision is bounded."""
+
+    @settings(max_examples=30)
+    @given(st.lists(edited(), min_size=1, max_size=40))
+    def test_rebuilds_every_revision(
+        self, pairs: list[tuple[str, str]]
+    ) -> None:
+        """Every revision rebuilds from its snapshot and its deltas."""
+        texts_ = [new for _, new in pairs]
+        placed = plan(texts_, policy=ChainPolicy(max_depth=3))
+        rebuilt = [
+            _rebuild(texts_, placed, n) for n in range(1, len(texts_) + 1)
+        ]
+        assert texts_ == rebuilt
+
+    @settings(max_examples=30)
+    @given(
+        st.lists(edited(), min_size=1, max_size=60),
+        st.integers(1, 6),
+        st.floats(0.1, 4),
+    )
+    def test_bounds(
+        self, pairs: list[tuple[str, str]], depth: int, ratio: float
+    ) -> None:
+        """No chain is deeper or reads more than allowed; no delta is big."""
+        texts_ = [new for _, new in pairs]
+        policy = ChainPolicy(max_depth=depth, max_ratio=ratio)
+        placed = plan(texts_, policy=policy)
+        too_deep = [link for link, _ in placed if link.depth > depth]
+        too_wide = [
+            link
+            for link, _ in placed
+            if link.span
+            > ratio * max(len(texts_[link.number - 1].encode()), 1)
+        ]
+        too_big = [
+            link
+            for link, _ in placed
+            if link.base is not None
+            and 2 * (link.span - placed[link.base - 1][0].span)
+            > max(len(texts_[link.number - 1].encode()), 1)
+        ]
+        assert ([], [], []) == (too_deep, too_wide, too_big)
+
+    def test_first_is_snapshot(self) -> None:
+        """The first revision is always a full snapshot."""
+        placed = plan(["a", "a"], policy=ChainPolicy())
+        assert (None, None) == (placed[0][0].base, placed[0][1])
+
+    def test_skip_bases(self) -> None:
+        """Inside a segment, position p deltas against p & (p - 1)."""
+        links = [Link(1, 1, None, 0, 0)]
+        bases = []
+        for number in range(2, 10):
+            base = skip_base(links[-1])
+            assert base is not None
+            bases.append(base)
+            links.append(
+                link_after(
+                    number,
+                    links[base - 1],
+                    delta_size=1,
+                    text_size=100,
+                    policy=ChainPolicy(),
+                )
+            )
+        assert [1, 1, 3, 1, 5, 5, 7, 1] == bases
+        assert [0, 1, 1, 2, 1, 2, 2, 3, 1] == [link.depth for link in links]
+
+
+class TestInflate:
+    """inflate() reads zlib and xz data within a limit."""
+
+    @given(st.binary(max_size=200))
+    def test_round_trip(self, data: bytes) -> None:
+        """Both formats give back what was compressed."""
+        assert (data, data) == (
+            inflate(zlib.compress(data), limit=200),
+            inflate(lzma.compress(data), limit=200),
+        )
+
+    def test_limit(self) -> None:
+        """Data inflating past the limit is refused, not read whole."""
+        bomb = zlib.compress(b"\0" * 10_000_000)
+        with pytest.raises(LimitExceededError, match="1000 bytes"):
+            inflate(bomb, limit=1000)
+
+    @pytest.mark.parametrize("pack", [zlib.compress, lzma.compress])
+    def test_truncated(self, pack: object) -> None:
+        """Truncated data is a FormatError."""
+        data = pack(b"some text " * 50)  # type: ignore[operator]
+        with pytest.raises(FormatError):
+            inflate(data[:-5], limit=10_000)
+
+    @given(st.binary(max_size=100))
+    def test_fuzz(self, data: bytes) -> None:
+        """Any bytes either inflate or raise FormatError."""
+        with contextlib.suppress(FormatError):
+            inflate(data, limit=1000)
