@@ -20,6 +20,13 @@ EXPECTED = {
         "1. 1 August 2019 Added link to Quintet communiqué.\n"
         "2. 31 July 2019 First published.\n"
     ),
+    "track_page.py": (
+        "2. Added link to Quintet communiqué. | Added link to Quintet "
+        "communiqué. (major)\n"
+        "3. (minor, no note) | Corrected spelling. (minor)\n"
+        "4. (minor, no note) | Corrected the date 30 July 2019 to 29 July "
+        "2019. (major)\n"
+    ),
     "render_diff.py": (
         "Inserted: ([Quintet communiqué](https://www.gov.uk/government/"
         "publications/quintet-of-attorneys-general-communique))\n"

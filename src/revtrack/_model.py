@@ -18,7 +18,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
 import attrs
 
@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 
     import pendulum
 
+    from ._blame import BlameSpan
+    from ._classify import Finding
 
 __all__ = [
     "Document",
@@ -999,6 +1001,41 @@ class Document:
         'the dog'
         """
         return diff(self.revision(a).text, self.revision(b).text, **options)
+
+    def blame(
+        self,
+        *,
+        granularity: Literal["line", "word"] = "line",
+        revision: int | str | None = None,
+    ) -> tuple[BlameSpan, ...]:
+        r"""
+        Say which revision wrote each line or word: see :func:`revtrack.blame`.
+
+        >>> doc = Document("d", "T")
+        >>> _ = doc.publish("a\n", at="2019-07-31T10:00Z")
+        >>> _ = doc.update("a\nb\n", at="2019-08-01T10:00Z", note="B.")
+        >>> [s.revision.number for s in doc.blame()]
+        [1, 2]
+        """
+        # _blame sits above _model in the layering: import it late.
+        from ._blame import blame  # noqa: PLC0415
+
+        return blame(self, granularity=granularity, revision=revision)
+
+    def audit(self) -> tuple[Finding, ...]:
+        """
+        Check the history against its change notes: see :func:`revtrack.audit`.
+
+        >>> doc = Document("d", "T")
+        >>> _ = doc.publish("a", at="2019-07-31T10:00Z")
+        >>> _ = doc.update("a", at="2019-08-01T10:00Z", minor=True)
+        >>> [f.rule for f in doc.audit()]
+        ['identical']
+        """
+        # _classify sits above _model in the layering: import it late.
+        from ._classify import audit  # noqa: PLC0415
+
+        return audit(self)
 
 
 class ChainTip(Protocol):
