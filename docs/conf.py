@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import version as _version
+from pathlib import Path
+
+# Local extensions: the CLI reference is generated from the commands.
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "revtrack"
 author = "The revtrack authors"
@@ -15,6 +20,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
+    "revtrack_cli_docs",
 ]
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]

@@ -49,6 +49,12 @@ if TYPE_CHECKING:
     from ._govuk import check_govuk_content_item
     from ._history import Change, parse_history_text
     from ._html import Link, extract_links, html_to_text
+    from ._importers import (
+        import_git,
+        import_govuk,
+        import_jsonl,
+        import_snapshots,
+    )
     from ._model import Document, Revision, Revisions, UpdateType
     from ._patch import (
         ApplyResult,
@@ -106,6 +112,10 @@ _MODULES = {
     "format_delta": "_patch",
     "format_timestamp": "_time",
     "html_to_text": "_html",
+    "import_git": "_importers",
+    "import_govuk": "_importers",
+    "import_jsonl": "_importers",
+    "import_snapshots": "_importers",
     "links_diff": "_classify",
     "load": "_formats",
     "loads": "_formats",
@@ -165,6 +175,10 @@ __all__ = [
     "format_delta",
     "format_timestamp",
     "html_to_text",
+    "import_git",
+    "import_govuk",
+    "import_jsonl",
+    "import_snapshots",
     "links_diff",
     "load",
     "loads",
