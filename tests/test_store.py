@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +18,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import revtrack
-from revtrack import Document, SQLiteStore, Store
+from revtrack import (
+    Document,
+    SQLiteStore,
+    Store,
+    _formats,
+    _store,
+    _time,
+)
 from revtrack.exceptions import (
     ChronologyError,
+    DocumentNotFoundError,
     FormatError,
     IntegrityError,
     InvalidRevisionError,
@@ -30,6 +39,7 @@ from revtrack.exceptions import (
 from .strategies import stored_documents
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from multiprocessing.queues import Queue
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -122,12 +132,24 @@ class TestPutGet:
             assert () == store.ids()
 
     def test_missing(self, tmp_path: Path) -> None:
-        """Getting an unknown id is a StoreError."""
-        with (
-            SQLiteStore(tmp_path / "s.db") as store,
-            pytest.raises(StoreError, match="no document 'x'"),
-        ):
-            store.get("x")
+        """Unknown ids are a DocumentNotFoundError, and change nothing."""
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.put(_sample())
+            calls: list[Callable[[], object]] = [
+                lambda: store.get("x"),
+                lambda: store.revision("x", 1),
+                lambda: store.delete("x"),
+                lambda: store.append("x", "t", at="2020-01-01T00:00Z"),
+            ]
+            for call in calls:
+                with pytest.raises(DocumentNotFoundError, match="no document"):
+                    call()
+            assert (("quintet",), _sample()) == (
+                store.ids(),
+                store.get("quintet"),
+            )
+        assert issubclass(DocumentNotFoundError, StoreError)
+        assert issubclass(DocumentNotFoundError, LookupError)
 
 
 class TestAppend:
@@ -316,13 +338,54 @@ class TestFiles:
         with SQLiteStore(path) as store:
             store.put(_sample(count=4))
         db = sqlite3.connect(path)
-        db.execute("UPDATE revisions SET note = 'Sneaky.' WHERE number = 3")
+        first, body = db.execute(
+            "SELECT first, body FROM chunks WHERE first <= 3"
+            " ORDER BY first DESC LIMIT 1"
+        ).fetchone()
+        fields, deltas = json.loads(_store._unpack(body, limit=1 << 20))
+        fields[3 - first][3] = "Sneaky."
+        db.execute(
+            "UPDATE chunks SET body = ? WHERE first = ?",
+            (_store._pack(json.dumps([fields, deltas]).encode()), first),
+        )
         db.commit()
         db.close()
         with SQLiteStore(path) as store:
             with pytest.raises(IntegrityError) as info:
                 store.get("quintet")
             assert 3 == info.value.revision
+            with pytest.raises(IntegrityError) as info:
+                store.revision("quintet", 3)
+            assert 3 == info.value.revision
+            assert _sample(count=4).revisions[3] == store.revision(
+                "quintet", 4
+            )
+
+    def test_version_1_migrates(self, tmp_path: Path) -> None:
+        """A store in the version 1 layout opens as version 2, unchanged."""
+        path = tmp_path / "s.db"
+        db = sqlite3.connect(path, isolation_level=None)
+        for statement in (
+            _store._DOCUMENTS + ";" + _store._REVISIONS_V1
+        ).split(";"):
+            db.execute(statement)
+        db.execute(f"PRAGMA application_id = {_store._APPLICATION_ID}")
+        db.execute("INSERT INTO revtrack_meta VALUES ('schema', '1')")
+        db.close()
+        doc = _sample(count=5)
+        _write_v1(path, doc)
+        with SQLiteStore(path) as store:
+            assert doc == store.get("quintet")
+            store.append("quintet", "More.", at="2020-01-01T00:00Z", note="M.")
+        db = sqlite3.connect(path)
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_schema")}
+        version = db.execute(
+            "SELECT value FROM revtrack_meta WHERE key = 'schema'"
+        ).fetchone()
+        db.close()
+        assert (("2",), False) == (version, "revisions" in tables)
+        with SQLiteStore(path) as store:
+            assert 6 == len(store.get("quintet").revisions)
 
     def test_vanished_document(self, tmp_path: Path) -> None:
         """A document row that disappears is noticed by ids()."""
@@ -366,6 +429,50 @@ class TestFiles:
             for extra in ("-wal", "-shm"):
                 Path(f"{path}{extra}").unlink(missing_ok=True)
         assert {"a": _sample("a"), "b": _sample("b", 6)} == docs
+
+
+def _write_v1(path: Path, doc: Document) -> None:
+    """Write *doc* as version 1 did: a zlib row per revision, in full."""
+    db = sqlite3.connect(path)
+    key = db.execute(
+        "INSERT INTO documents (id, title, url, allow_backwards, head,"
+        " head_chain, digest) VALUES (?, ?, ?, 0, ?, ?, ?)",
+        (
+            doc.id,
+            doc.title,
+            doc.url,
+            len(doc.revisions),
+            doc.revisions[-1].chain_digest,
+            _formats.document_digest(doc),
+        ),
+    ).lastrowid
+    term = _store._summary_term(doc.id, _formats.document_digest(doc))
+    db.execute(
+        "UPDATE revtrack_meta SET value = ? WHERE key = 'summary'", (term,)
+    )
+    db.execute("UPDATE revtrack_meta SET value = '1' WHERE key = 'documents'")
+    for r in doc.revisions:
+        db.execute(
+            "INSERT INTO revisions VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, ?)",
+            (
+                key,
+                r.number,
+                revtrack.format_timestamp(r.at),
+                _time.zone_name(r.at),
+                r.update_type.value,
+                r.note,
+                r.author,
+                json.dumps(dict(r.meta)) if r.meta else None,
+                bytes.fromhex(r.digest),
+                bytes.fromhex(r.chain_digest),
+                r.number,
+                len(r.text.encode()),
+                zlib.compress(r.text.encode()),
+            ),
+        )
+    db.commit()
+    db.close()
 
 
 def _flip_template(tmp_path: Path) -> bytes:

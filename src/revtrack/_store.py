@@ -1,17 +1,27 @@
 """
 The Store protocol and SQLiteStore, the embedded default.
 
-Maintainer's notes: a store keeps each revision as one row holding its
-metadata, digests, and its text compressed with zlib either whole (a
-snapshot) or as a delta against an earlier revision, placed by
-``_compact`` (skip-deltas inside segments started by snapshots; the
-revlog rule bounds how many deltas and how many delta bytes rebuilding
-any revision reads). Every write happens in one ``BEGIN IMMEDIATE``
-transaction, so two writers queue instead of interleaving. Three checks
-make damage show: each revision's digest and chain digest; each document
-row's digest over its fields, revision count and chain head; and a store
-summary (the document count and an XOR of per-document digests) that
-notices a document that vanished.
+Maintainer's notes: a store keeps each document as rows of *chunks*: runs
+of consecutive revisions compressed together (raw LZMA2), because a
+revision compressed alone pays for its own dictionary and a row's page
+overhead, and a chunk's metadata (times, notes, digests) compresses well
+with itself. A chunk holds its first revision (the *head*) whole (a
+snapshot) or as a delta against the head of an earlier chunk, and every
+later revision as a delta against the one before it. Heads are
+skip-deltas over the chunks of a *segment* (chunk ``s`` of a segment
+deltas against chunk ``s & (s - 1)``), so rebuilding any revision applies
+at most ``popcount(s)`` head deltas and then the deltas inside its chunk.
+A new snapshot starts a segment when that would exceed
+:attr:`ChainPolicy.max_depth` deltas or read more than
+:attr:`ChainPolicy.max_ratio` times the text's size in delta bytes: the
+revlog rule, which bounds reading relative to the revision's size rather
+than its position. Every write happens in one ``BEGIN IMMEDIATE``
+transaction, so two writers queue instead of interleaving, and an append
+rewrites the open chunk in that same transaction. Three checks make damage
+show: each revision's digest and chain digest; each document row's digest
+over its fields, revision count and chain head; and a store summary (the
+document count and an XOR of per-document digests) that notices a
+document that vanished.
 """
 
 from __future__ import annotations
@@ -20,25 +30,29 @@ import contextlib
 import datetime as dt  # noqa: TC003  # autodoc resolves annotations
 import hashlib
 import json
+import lzma
 import sqlite3
-import zlib
 from collections.abc import Mapping  # noqa: TC003  # autodoc resolves it
-from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    NoReturn,
+    Protocol,
+    Self,
+    runtime_checkable,
+)
 
 import attrs
 
 from ._compact import (
     ChainPolicy,
-    Link,
     apply_delta,
     encode_delta,
     inflate,
-    link_after,
     make_delta,
-    skip_base,
 )
 from ._formats import Limits, header_digest, verify_revision
-from ._model import Document, Revision, next_revision, thaw
+from ._model import Document, Revision, next_revision, text_digest, thaw
 from ._time import (
     canonical_json,
     epoch_micros,
@@ -48,16 +62,18 @@ from ._time import (
     zone_name,
 )
 from .exceptions import (
+    DocumentNotFoundError,
     FormatError,
     IntegrityError,
     InvalidRevisionError,
+    LimitExceededError,
     RevisionNotFoundError,
     StoreError,
 )
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterator
     from types import TracebackType
 
     import pendulum
@@ -65,13 +81,13 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Store"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _APPLICATION_ID = 0x52547263  # "RTrc" in the SQLite header: ours
+# Small pages: a store of a few short histories is mostly its last page
+# of each table and each blob, so the page is the unit of waste.
+_PAGE_SIZE = 1024
 
-# Each migration takes the schema from the version before it to its own:
-# statements separated by ";" run in the transaction that opens the store.
-_MIGRATIONS: dict[int, str] = {
-    1: """
+_DOCUMENTS = """
     CREATE TABLE revtrack_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO revtrack_meta VALUES ('documents', '0'), ('summary', '0');
     CREATE TABLE documents (
@@ -85,7 +101,10 @@ _MIGRATIONS: dict[int, str] = {
         digest TEXT NOT NULL
     );
     CREATE INDEX documents_url ON documents (url);
-    CREATE INDEX documents_title ON documents (title);
+    CREATE INDEX documents_title ON documents (title)
+"""
+# Version 1 kept one zlib row per revision; version 2 keeps chunks.
+_REVISIONS_V1 = """
     CREATE TABLE revisions (
         doc INTEGER NOT NULL,
         number INTEGER NOT NULL,
@@ -105,14 +124,30 @@ _MIGRATIONS: dict[int, str] = {
         payload BLOB NOT NULL
     );
     CREATE UNIQUE INDEX revisions_number ON revisions (doc, number)
-    """,
-}
+"""
+_CHUNKS = """
+    CREATE TABLE chunks (
+        doc INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        seg INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        base INTEGER,
+        depth INTEGER NOT NULL,
+        span INTEGER NOT NULL,
+        parent BLOB,
+        head BLOB NOT NULL,
+        body BLOB NOT NULL,
+        PRIMARY KEY (doc, first)
+    ) WITHOUT ROWID
+"""
+_CHUNK_COLUMNS = "first, last, seg, seq, base, depth, span, parent, head, body"
 _EMPTY_SUMMARY = "0" * 64
-
-_META_COLUMNS = (
-    "number, at, zone, update_type, note, author, meta, digest,"
-    " chain_digest, segment, base, depth, span, size"
-)
+# Raw LZMA2 without a container: the digests catch damage, and a 60-byte
+# xz header on every chunk would cost more than it checks.
+_FILTERS: list[dict[str, Any]] = [
+    {"id": lzma.FILTER_LZMA2, "preset": 9, "dict_size": 1 << 20}
+]
 
 
 @runtime_checkable
@@ -178,7 +213,33 @@ class Store(Protocol):
 
 
 def _pack(data: bytes) -> bytes:
-    return zlib.compress(data, 9)
+    return lzma.compress(data, format=lzma.FORMAT_RAW, filters=_FILTERS)
+
+
+def _unpack(data: bytes, *, limit: int) -> bytes:
+    """Decompress a chunk blob, refusing more than *limit* bytes out."""
+    engine = lzma.LZMADecompressor(format=lzma.FORMAT_RAW, filters=_FILTERS)
+    try:
+        out = engine.decompress(data, max_length=limit + 1)
+    except lzma.LZMAError as exc:
+        msg = f"the compressed chunk is corrupt ({exc})"
+        raise FormatError(msg) from exc
+    if len(out) > limit:
+        msg = (
+            f"a chunk inflates to more than {limit} bytes; raise "
+            f"Limits.max_size if the store is trusted"
+        )
+        raise LimitExceededError(msg)
+    if not engine.eof or engine.unused_data:
+        msg = f"the compressed chunk of {len(data)} bytes is truncated"
+        raise FormatError(msg)
+    return out
+
+
+def _dump(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def _xor_hex(a: str, b: str) -> str:
@@ -187,6 +248,80 @@ def _xor_hex(a: str, b: str) -> str:
 
 def _summary_term(doc_id: str, digest: str) -> str:
     return hashlib.sha256(canonical_json([doc_id, digest])).hexdigest()
+
+
+def _fields(revision: Revision) -> list[Any]:
+    """Return what a chunk keeps of *revision* besides its text."""
+    return [
+        format_timestamp(revision.at),
+        zone_name(revision.at),
+        revision.update_type.value,
+        revision.note,
+        revision.author,
+        thaw(revision.meta) if revision.meta else None,
+        revision.digest,
+        revision.chain_digest,
+    ]
+
+
+def _damaged(doc_id: str, number: int, detail: object) -> NoReturn:
+    msg = (
+        f"revision {number} of {doc_id!r} cannot be read ({detail}); the "
+        f"store is damaged"
+    )
+    raise IntegrityError(msg, revision=number)
+
+
+@attrs.frozen
+class _Row:
+    """One chunk row: a run of revisions, the first stored as its head."""
+
+    first: int
+    last: int
+    seg: int
+    seq: int
+    base: int | None
+    depth: int
+    span: int
+    parent: bytes | None
+    head: bytes
+    body: bytes
+
+    @classmethod
+    def of(cls, row: tuple[Any, ...], doc_id: str) -> _Row:
+        first, last, seg, seq, base, depth, span = row[:7]
+        numbers = (first, last, seg, seq, depth, span)
+        if (
+            any(type(n) is not int for n in numbers)
+            or not 1 <= seg <= first <= last
+            or (base is not None and (type(base) is not int or base >= first))
+            or not isinstance(row[8], bytes)
+            or not isinstance(row[9], bytes)
+            or (row[7] is not None and not isinstance(row[7], bytes))
+        ):
+            _damaged(doc_id, first if type(first) is int else 0, "its row")
+        return cls(first, last, seg, seq, base, depth, span, *row[7:])
+
+
+@attrs.define
+class _Open:
+    """The chunk being filled, with what adding a revision to it needs."""
+
+    row: _Row
+    fields: list[list[Any]]
+    deltas: list[Any]
+    used: int  # delta bytes inside the chunk
+    text: str  # the text of its last revision
+    dirty: bool = False
+
+
+@attrs.frozen
+class _Tip:
+    """The end of a stored chain: all that appending needs of it."""
+
+    number: int
+    at: pendulum.DateTime
+    chain_digest: str
 
 
 class SQLiteStore:
@@ -261,6 +396,10 @@ class SQLiteStore:
                 f"file or one SQLiteStore made"
             )
             raise StoreError(msg)
+        if not tables:
+            # Both only take effect before the first table exists.
+            self._db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
+            self._db.execute("PRAGMA auto_vacuum = FULL")
         if self._path != ":memory:":
             self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
@@ -275,16 +414,65 @@ class SQLiteStore:
                     f"Upgrade revtrack to open it"
                 )
                 raise StoreError(msg)
-            for step in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[step].split(";"):
-                    self._db.execute(statement)
-                self._db.execute(
-                    "INSERT OR REPLACE INTO revtrack_meta VALUES "
-                    "('schema', ?)",
-                    (str(step),),
-                )
             if version == 0:
+                for statement in (_DOCUMENTS + ";" + _CHUNKS).split(";"):
+                    self._db.execute(statement)
                 self._db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+            if version == 1:
+                self._migrate_v1()
+            self._db.execute(
+                "INSERT OR REPLACE INTO revtrack_meta VALUES ('schema', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    def _migrate_v1(self) -> None:
+        """Rewrite every document of a version 1 store as chunks."""
+        self._db.execute(_CHUNKS)
+        documents = self._db.execute(
+            "SELECT key, id FROM documents ORDER BY key"
+        ).fetchall()
+        for key, doc_id in documents:
+            revisions = self._legacy_revisions(key, doc_id)
+            texts = [r.text for r in revisions]
+            builder = _Builder(self, key, doc_id, _nth(texts))
+            for revision in revisions:
+                builder.add(revision)
+            builder.flush()
+        self._db.execute("DROP TABLE revisions")
+
+    def _legacy_revisions(self, key: int, doc_id: str) -> list[Revision]:
+        """Read a document as version 1 stored it: a zlib row each."""
+        rows = self._db.execute(
+            "SELECT number, at, zone, update_type, note, author, meta,"
+            " digest, chain_digest, base, payload FROM revisions"
+            " WHERE doc = ? ORDER BY number",
+            (key,),
+        ).fetchall()
+        texts: dict[int, str] = {}
+        revisions = []
+        for row in rows:
+            number, base = row[0], row[9]
+            try:
+                raw = inflate(bytes(row[10]), limit=self._limits.max_size)
+                texts[number] = (
+                    raw.decode("utf-8")
+                    if base is None
+                    else apply_delta(
+                        texts[base],
+                        json.loads(raw),
+                        limit=self._limits.max_size,
+                    )
+                )
+                fields = [
+                    *row[1:6],
+                    json.loads(row[6]) if row[6] is not None else None,
+                    bytes(row[7]).hex(),
+                    bytes(row[8]).hex(),
+                ]
+            except (FormatError, ValueError, KeyError, TypeError) as exc:
+                _damaged(doc_id, number, exc)
+            revisions.append(_revision(number, fields, texts[number], doc_id))
+        return revisions
 
     def _version(self) -> int:
         row = self._db.execute(
@@ -365,7 +553,7 @@ class SQLiteStore:
                 f"no document {doc_id!r} in {self._path!r}; ids() lists "
                 f"the stored ones"
             )
-            raise StoreError(msg)
+            raise DocumentNotFoundError(msg)
         return tuple(row)
 
     def _set_head(
@@ -428,6 +616,189 @@ class SQLiteStore:
         # A new store starts at "0": the XOR of no terms.
         return int(count), summary.rjust(64, "0")
 
+    # -- reading chunks -------------------------------------------------
+
+    def _rows(self, key: int, doc_id: str) -> list[_Row]:
+        return [
+            _Row.of(tuple(row), doc_id)
+            for row in self._db.execute(
+                f"SELECT {_CHUNK_COLUMNS} FROM chunks"  # noqa: S608
+                " WHERE doc = ? ORDER BY first",
+                (key,),
+            )
+        ]
+
+    def _row(
+        self, key: int, doc_id: str, number: int, *, exact: bool = False
+    ) -> _Row:
+        """Return the chunk holding *number*, or starting at it if exact."""
+        found = self._db.execute(
+            f"SELECT {_CHUNK_COLUMNS} FROM chunks"  # noqa: S608
+            f" WHERE doc = ? AND first {'=' if exact else '<='} ?"
+            " ORDER BY first DESC LIMIT 1",
+            (key, number),
+        ).fetchone()
+        if found is None:
+            _damaged(doc_id, number, "no chunk holds it")
+        row = _Row.of(tuple(found), doc_id)
+        if not row.first <= number <= row.last:
+            _damaged(doc_id, number, "no chunk holds it")
+        return row
+
+    def _body(
+        self, row: _Row, doc_id: str
+    ) -> tuple[list[list[Any]], list[Any]]:
+        """Return the fields of a chunk's revisions and its deltas."""
+        try:
+            value = json.loads(_unpack(row.body, limit=self._limits.max_size))
+        except (FormatError, ValueError, RecursionError) as exc:
+            _damaged(doc_id, row.first, exc)
+        count = row.last - row.first + 1
+        if not (
+            type(value) is list
+            and len(value) == 2  # noqa: PLR2004
+            and type(value[0]) is list
+            and type(value[1]) is list
+            and len(value[0]) == count
+            and len(value[1]) == count - 1
+            and all(type(f) is list and len(f) == 8 for f in value[0])  # noqa: PLR2004
+        ):
+            _damaged(doc_id, row.first, "its chunk does not match its row")
+        return value[0], value[1]
+
+    def _head_text(
+        self, key: int, row: _Row, doc_id: str, memo: dict[int, str]
+    ) -> str:
+        """Rebuild the first text of *row*: its snapshot and head deltas."""
+        chain = [row]
+        while chain[-1].first not in memo:
+            link = chain[-1]
+            if link.base is None:
+                break
+            base = self._row(key, doc_id, link.base, exact=True)
+            if base.seg != link.seg:
+                _damaged(doc_id, link.first, "its base is in another segment")
+            chain.append(base)
+        text = ""
+        for link in reversed(chain):
+            if link.first in memo:
+                text = memo[link.first]
+                continue
+            try:
+                raw = _unpack(link.head, limit=self._limits.max_size)
+                text = (
+                    raw.decode("utf-8")
+                    if link.base is None
+                    else apply_delta(
+                        text, json.loads(raw), limit=self._limits.max_size
+                    )
+                )
+            except (FormatError, ValueError, RecursionError) as exc:
+                _damaged(doc_id, link.first, exc)
+            memo[link.first] = text
+        return text
+
+    def _texts(
+        self,
+        key: int,
+        row: _Row,
+        deltas: list[Any],
+        doc_id: str,
+        *,
+        memo: dict[int, str],
+        upto: int,
+    ) -> list[str]:
+        """Rebuild the texts of *row* from its first to *upto*."""
+        texts = [self._head_text(key, row, doc_id, memo)]
+        numbers = range(row.first + 1, upto + 1)
+        for number, delta in zip(numbers, deltas, strict=False):
+            try:
+                texts.append(
+                    apply_delta(texts[-1], delta, limit=self._limits.max_size)
+                )
+            except FormatError as exc:
+                _damaged(doc_id, number, exc)
+        return texts
+
+    def _walk(
+        self,
+        key: int,
+        doc_id: str,
+        count: int,
+        select: Callable[[int, list[Any]], bool],
+    ) -> list[Revision]:
+        """Return the selected revisions, oldest first, each verified."""
+        memo: dict[int, str] = {}
+        result = []
+        parent: str | None = None
+        expected = 1
+        for row in self._rows(key, doc_id):
+            if row.first != expected:
+                _damaged(doc_id, expected, "it is missing")
+            fields, deltas = self._body(row, doc_id)
+            numbers = range(row.first, row.last + 1)
+            chosen = [
+                n for n, f in zip(numbers, fields, strict=True) if select(n, f)
+            ]
+            texts = (
+                self._texts(
+                    key, row, deltas, doc_id, memo=memo, upto=chosen[-1]
+                )
+                if chosen
+                else []
+            )
+            for number, entry in zip(numbers, fields, strict=True):
+                if number in chosen:
+                    revision = _revision(
+                        number, entry, texts[number - row.first], doc_id
+                    )
+                    verify_revision(revision, parent, doc_id)
+                    result.append(revision)
+                parent = entry[7] if type(entry[7]) is str else None
+            expected = row.last + 1
+        if expected != count + 1:
+            msg = (
+                f"{doc_id!r} should have revisions 1 to {count}, but its "
+                f"chunks hold 1 to {expected - 1}; the store is damaged"
+            )
+            raise IntegrityError(msg, revision=min(expected, count + 1))
+        return result
+
+    # -- writing --------------------------------------------------------
+
+    def _write(self, key: int, chunk: _Open) -> None:
+        row = chunk.row
+        self._db.execute(
+            f"INSERT OR REPLACE INTO chunks (doc, {_CHUNK_COLUMNS})"  # noqa: S608
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                row.first,
+                row.first + len(chunk.fields) - 1,
+                row.seg,
+                row.seq,
+                row.base,
+                row.depth,
+                row.span,
+                row.parent,
+                row.head,
+                _pack(_dump([chunk.fields, chunk.deltas])),
+            ),
+        )
+
+    def _head_link(
+        self, key: int, seg: int, seq: int
+    ) -> tuple[int, int, int] | None:
+        """Return the first number, depth and span of a segment's chunk."""
+        found = self._db.execute(
+            "SELECT first, depth, span FROM chunks"
+            " WHERE doc = ? AND seg = ? AND seq = ?",
+            (key, seg, seq),
+        ).fetchone()
+        return None if found is None else (found[0], found[1], found[2])
+
+    # -- documents ------------------------------------------------------
+
     def put(self, doc: Document) -> None:
         """
         Store *doc*, or add the revisions it has beyond the stored ones.
@@ -455,9 +826,10 @@ class SQLiteStore:
             raise StoreError(msg)
         doc.verify()
         revisions = doc.revisions
+        builder = _Builder(self, 0, doc.id, _nth([r.text for r in revisions]))
         with self._errors(), self._transaction():
             found = self._db.execute(
-                "SELECT key, digest FROM documents WHERE id = ?", (doc.id,)
+                "SELECT key FROM documents WHERE id = ?", (doc.id,)
             ).fetchone()
             if found is None:
                 key: int = (
@@ -470,27 +842,19 @@ class SQLiteStore:
                     or 0
                 )
                 self._update_summary(add=_summary_term(doc.id, ""))
-                links: list[Link] = []
+                stored = 0
             else:
                 key = found[0]
-                links = self._check_prefix(key, doc)
+                stored = self._resume(key, doc, builder)
                 self._db.execute(
                     "UPDATE documents SET title = ?, url = ?,"
                     " allow_backwards = ? WHERE key = ?",
                     (doc.title, doc.url, int(doc.allow_backwards), key),
                 )
-            for revision in revisions[len(links) :]:
-                previous = links[-1] if links else None
-                base = skip_base(previous)
-                base_text = None if base is None else revisions[base - 1].text
-                links.append(
-                    self._insert(
-                        key,
-                        revision,
-                        base_text,
-                        links[base - 1] if base is not None else None,
-                    )
-                )
+            builder.key = key
+            for revision in revisions[stored:]:
+                builder.add(revision)
+            builder.flush()
             row = self._document_row(doc.id)
             self._set_head(
                 row,
@@ -498,74 +862,29 @@ class SQLiteStore:
                 head=revisions[-1].chain_digest if revisions else "",
             )
 
-    def _check_prefix(self, key: int, doc: Document) -> list[Link]:
-        rows = self._db.execute(
-            "SELECT number, chain_digest, segment, base, depth, span"
-            " FROM revisions WHERE doc = ? ORDER BY number",
-            (key,),
-        ).fetchall()
+    def _resume(self, key: int, doc: Document, builder: _Builder) -> int:
+        """Check *doc* extends the stored history; open its last chunk."""
+        digests: list[Any] = []
+        last = None
+        for row in self._rows(key, doc.id):
+            fields, deltas = self._body(row, doc.id)
+            digests += [entry[7] for entry in fields]
+            last = (row, fields, deltas)
         revisions = doc.revisions
-        if len(rows) > len(revisions) or any(
-            bytes(row[1]).hex() != revisions[i].chain_digest
-            for i, row in enumerate(rows)
+        if len(digests) > len(revisions) or any(
+            digest != revision.chain_digest
+            for digest, revision in zip(digests, revisions, strict=False)
         ):
             msg = (
-                f"{doc.id!r} is stored with a history of {len(rows)} "
+                f"{doc.id!r} is stored with a history of {len(digests)} "
                 f"revisions that this document of {len(revisions)} does not "
                 f"extend; delete({doc.id!r}) first to replace it"
             )
             raise StoreError(msg)
-        return [Link(row[0], row[2], row[3], row[4], row[5]) for row in rows]
-
-    def _insert(
-        self,
-        key: int,
-        revision: Revision,
-        base_text: str | None,
-        base: Link | None,
-    ) -> Link:
-        data = revision.text.encode("utf-8")
-        payload = data
-        delta_size = 0
-        if base_text is not None:
-            delta = make_delta(base_text, revision.text)
-            payload = json.dumps(
-                encode_delta(delta), ensure_ascii=False, separators=(",", ":")
-            ).encode("utf-8")
-            delta_size = len(payload)
-        link = link_after(
-            revision.number,
-            base if base_text is not None else None,
-            delta_size=delta_size,
-            text_size=len(data),
-            policy=self._policy,
-        )
-        if link.base is None:
-            payload = data
-        meta = canonical_json(thaw(revision.meta)) if revision.meta else None
-        self._db.execute(
-            f"INSERT INTO revisions ({_META_COLUMNS}, doc, payload) VALUES"  # noqa: S608
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                revision.number,
-                format_timestamp(revision.at),
-                zone_name(revision.at),
-                revision.update_type.value,
-                revision.note,
-                revision.author,
-                meta,
-                bytes.fromhex(revision.digest),
-                bytes.fromhex(revision.chain_digest),
-                link.segment,
-                link.base,
-                link.depth,
-                link.span,
-                len(data),
-                key,
-                _pack(payload),
-            ),
-        )
-        return link
+        if last is not None:
+            row, fields, deltas = last
+            builder.resume(row, fields, deltas, revisions[row.last - 1].text)
+        return len(digests)
 
     def append(
         self,
@@ -596,8 +915,8 @@ class SQLiteStore:
 
 
         Raises:
-            StoreError: If there is no such document, or the store is
-                locked or damaged.
+            DocumentNotFoundError: If there is no such document.
+            StoreError: If the store is locked or damaged.
             InvalidRevisionError: As :meth:`revtrack.Document.update`.
             ChronologyError: As :meth:`revtrack.Document.update`.
 
@@ -605,14 +924,29 @@ class SQLiteStore:
         """
         with self._errors(), self._transaction():
             row = self._document_row(id)
-            key, count, head = row[0], row[5], row[6]
-            rows = self._meta_rows(key, [count] if count else [])
-            last = rows[count] if count else None
-            tip = (
-                None
-                if last is None
-                else _Tip(count, _revision_at(last, id), head)
+            key, count = row[0], row[5]
+            memo: dict[int, str] = {}
+            builder = _Builder(
+                self,
+                key,
+                id,
+                lambda n: self._head_text(
+                    key, self._row(key, id, n, exact=True), id, memo
+                ),
             )
+            tip = None
+            if count:
+                chunk = self._row(key, id, count)
+                fields, deltas = self._body(chunk, id)
+                texts = self._texts(
+                    key, chunk, deltas, id, memo=memo, upto=count
+                )
+                last = fields[count - chunk.first]
+                # Build only on a verified text, never on damage.
+                if chunk.last != count or text_digest(texts[-1]) != last[6]:
+                    _damaged(id, count, "its text does not match its digest")
+                tip = _Tip(count, _fields_at(last, id, count), str(last[7]))
+                builder.resume(chunk, fields, deltas, texts[-1])
             revision = next_revision(
                 tip,
                 text,
@@ -625,13 +959,8 @@ class SQLiteStore:
                 meta=meta,
                 allow_backwards=bool(row[4]),
             )
-            previous_link = _link(last) if last is not None else None
-            base = skip_base(previous_link)
-            base_link, base_text = None, None
-            if base is not None:
-                base_text = self._texts(key, id, [base])[base]
-                base_link = _link(self._meta_rows(key, [base])[base])
-            self._insert(key, revision, base_text, base_link)
+            builder.add(revision)
+            builder.flush()
             self._set_head(row, count=count + 1, head=revision.chain_digest)
         return revision
 
@@ -647,13 +976,13 @@ class SQLiteStore:
         ()
 
         Raises:
-            StoreError: If there is no such document.
+            DocumentNotFoundError: If there is no such document.
 
         .. versionadded:: 0.1.0
         """
         with self._errors(), self._transaction():
             row = self._document_row(id)
-            self._db.execute("DELETE FROM revisions WHERE doc = ?", (row[0],))
+            self._db.execute("DELETE FROM chunks WHERE doc = ?", (row[0],))
             self._db.execute("DELETE FROM documents WHERE key = ?", (row[0],))
             self._update_summary(remove=_summary_term(id, row[7]))
 
@@ -722,122 +1051,6 @@ class SQLiteStore:
             ).fetchall()
         return tuple(row[0] for row in rows)
 
-    def _meta_rows(
-        self, key: int, numbers: Iterable[int] | None = None
-    ) -> dict[int, tuple[Any, ...]]:
-        if numbers is None:
-            rows = self._db.execute(
-                f"SELECT {_META_COLUMNS} FROM revisions"  # noqa: S608
-                " WHERE doc = ? ORDER BY number",
-                (key,),
-            ).fetchall()
-        else:
-            wanted = sorted(set(numbers))
-            rows = []
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                rows += self._db.execute(
-                    f"SELECT {_META_COLUMNS} FROM revisions"  # noqa: S608
-                    " WHERE doc = ? AND number IN"
-                    f" ({','.join('?' * len(chunk))})",
-                    (key, *chunk),
-                ).fetchall()
-        return {row[0]: tuple(row) for row in rows}
-
-    def _texts(
-        self, key: int, doc_id: str, numbers: Iterable[int]
-    ) -> dict[int, str]:
-        """Rebuild the texts of *numbers*, reading each chain once."""
-        heads = self._meta_rows(key, numbers)
-        needed: set[int] = set()
-        for number, row in heads.items():
-            needed.update(_chain(number, row[9]))
-        wanted = sorted(needed)
-        rows: dict[int, tuple[Any, ...]] = {}
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
-            for row in self._db.execute(
-                f"SELECT {_META_COLUMNS}, payload FROM revisions"  # noqa: S608
-                f" WHERE doc = ? AND number IN ({','.join('?' * len(chunk))})",
-                (key, *chunk),
-            ):
-                rows[row[0]] = tuple(row)
-        texts: dict[int, str] = {}
-        for number in wanted:
-            texts[number] = self._rebuild(rows, number, texts, doc_id)
-        return texts
-
-    def _rebuild(
-        self,
-        rows: dict[int, tuple[Any, ...]],
-        number: int,
-        texts: dict[int, str],
-        doc_id: str,
-    ) -> str:
-        row = rows.get(number)
-        if row is None:
-            msg = (
-                f"revision {number} of {doc_id!r} is missing; the store is "
-                f"damaged"
-            )
-            raise IntegrityError(msg, revision=number)
-        segment, base, size = row[9], row[10], row[13]
-        position = number - segment if type(segment) is int else -1
-        expected = (
-            None if position == 0 else segment + (position & (position - 1))
-        )
-        # A damaged link could loop or jump: skip-deltas fix it exactly.
-        if position < 0 or base != expected or type(size) is not int:
-            msg = (
-                f"revision {number} of {doc_id!r} has a damaged chain link "
-                f"(segment {segment!r}, base {base!r}); the store is damaged"
-            )
-            raise IntegrityError(msg, revision=number)
-        try:
-            raw = inflate(
-                bytes(row[14]),
-                limit=min(
-                    self._limits.max_size,
-                    size if base is None else 6 * size + 64,
-                ),
-            )
-            if base is None:
-                return raw.decode("utf-8")
-            return apply_delta(
-                texts[base],
-                json.loads(raw),
-                limit=self._limits.max_size,
-            )
-        except (FormatError, ValueError, KeyError) as exc:
-            msg = (
-                f"revision {number} of {doc_id!r} cannot be rebuilt ({exc}); "
-                f"the store is damaged"
-            )
-            raise IntegrityError(msg, revision=number) from exc
-
-    def _revision(
-        self, row: tuple[Any, ...], text: str, doc_id: str
-    ) -> Revision:
-        number = row[0]
-        try:
-            return Revision(
-                number,
-                text,
-                _revision_at(row, doc_id),
-                row[3],
-                row[4],
-                row[5],
-                json.loads(row[6]) if row[6] is not None else None,
-                bytes(row[7]).hex(),
-                bytes(row[8]).hex(),
-            )
-        except (InvalidRevisionError, ValueError, TypeError) as exc:
-            msg = (
-                f"revision {number} of {doc_id!r} has damaged fields "
-                f"({exc}); the store is damaged"
-            )
-            raise IntegrityError(msg, revision=number) from exc
-
     def get(self, id: str) -> Document:  # noqa: A002
         """
         Return the document stored as *id*, checked.
@@ -849,10 +1062,10 @@ class SQLiteStore:
         >>> store.get("missing")
         Traceback (most recent call last):
         ...
-        revtrack.exceptions.StoreError: no document 'missing' in ...
+        revtrack.exceptions.DocumentNotFoundError: no document 'missing' in ...
 
         Raises:
-            StoreError: If there is no such document.
+            DocumentNotFoundError: If there is no such document.
             IntegrityError: Naming the first revision that does not match
                 (``revision=0`` for the document's own fields).
 
@@ -860,35 +1073,17 @@ class SQLiteStore:
         """
         with self._errors():
             row = self._document_row(id)
-            key, count = row[0], row[5]
-            meta = self._meta_rows(key)
-            if sorted(meta) != list(range(1, count + 1)):
-                missing = next(
-                    (n for n in range(1, count + 2) if n not in meta), 0
-                )
-                msg = (
-                    f"{id!r} should have revisions 1 to {count}, but "
-                    f"revision {missing} is missing or extra; the store is "
-                    f"damaged"
-                )
-                raise IntegrityError(msg, revision=missing)
-            texts = self._texts(key, id, range(1, count + 1))
-        revisions = []
-        parent = None
-        for number in range(1, count + 1):
-            revision = self._revision(meta[number], texts[number], id)
-            verify_revision(revision, parent, id)
-            parent = revision.chain_digest
-            revisions.append(revision)
+            revisions = self._walk(row[0], id, row[5], lambda _n, _f: True)
+        parent = revisions[-1].chain_digest if revisions else ""
         digest = header_digest(
             row[1],
             row[2],
             row[3],
             allow_backwards=bool(row[4]),
-            count=count,
-            head=parent or "",
+            count=len(revisions),
+            head=parent,
         )
-        if digest != row[7] or (parent or "") != row[6]:
+        if digest != row[7] or parent != row[6]:
             msg = (
                 f"document {id!r}: its digest does not match its fields or "
                 f"revisions; the store is damaged"
@@ -939,21 +1134,17 @@ class SQLiteStore:
                     f"from the end), got {number!r}"
                 )
                 raise RevisionNotFoundError(msg)
-            return self._checked(key, id, [number])[0]
-
-    def _checked(
-        self, key: int, doc_id: str, numbers: list[int]
-    ) -> list[Revision]:
-        texts = self._texts(key, doc_id, numbers)
-        parents = {n - 1 for n in numbers if n > 1}
-        meta = self._meta_rows(key, [*numbers, *parents])
-        result = []
-        for number in numbers:
-            revision = self._revision(meta[number], texts[number], doc_id)
-            parent = bytes(meta[number - 1][8]).hex() if number > 1 else None
-            verify_revision(revision, parent, doc_id)
-            result.append(revision)
-        return result
+            chunk = self._row(key, id, number)
+            fields, deltas = self._body(chunk, id)
+            texts = self._texts(key, chunk, deltas, id, memo={}, upto=number)
+        index = number - chunk.first
+        if index:
+            parent = fields[index - 1][7]
+        else:
+            parent = None if chunk.parent is None else chunk.parent.hex()
+        revision = _revision(number, fields[index], texts[index], id)
+        verify_revision(revision, parent, id)
+        return revision
 
     def revisions(
         self,
@@ -977,7 +1168,7 @@ class SQLiteStore:
         ['b']
 
         Raises:
-            StoreError: If there is no such document.
+            DocumentNotFoundError: If there is no such document.
             InvalidRevisionError: If a bound is not an aware time.
 
         .. versionadded:: 0.1.0
@@ -986,22 +1177,21 @@ class SQLiteStore:
             None if value is None else epoch_micros(_bound(value))
             for value in (since, until)
         )
+
+        def select(number: int, fields: list[Any]) -> bool:
+            micros = epoch_micros(_fields_at(fields, id, number))
+            return (low is None or micros >= low) and (
+                high is None or micros < high
+            )
+
         with self._errors():
             row = self._document_row(id)
-            meta = self._meta_rows(row[0])
-            numbers = [
-                number
-                for number, fields in sorted(meta.items())
-                if (
-                    low is None
-                    or epoch_micros(_revision_at(fields, id)) >= low
-                )
-                and (
-                    high is None
-                    or epoch_micros(_revision_at(fields, id)) < high
-                )
-            ]
-            return tuple(self._checked(row[0], id, numbers))
+            return tuple(self._walk(row[0], id, row[5], select))
+
+
+def _nth(texts: list[str]) -> Callable[[int], str]:
+    """Return a look-up of revision texts by number, from 1."""
+    return lambda number: texts[number - 1]
 
 
 def _bound(value: str | dt.datetime | dt.date) -> dt.datetime:
@@ -1011,41 +1201,137 @@ def _bound(value: str | dt.datetime | dt.date) -> dt.datetime:
         raise InvalidRevisionError(str(exc)) from exc
 
 
-def _link(row: tuple[Any, ...]) -> Link:
-    return Link(row[0], row[9], row[10], row[11], row[12])
-
-
-def _revision_at(row: tuple[Any, ...], doc_id: str) -> pendulum.DateTime:
+def _fields_at(
+    fields: list[Any], doc_id: str, number: int
+) -> pendulum.DateTime:
     try:
-        return restore_timestamp(row[1], row[2])
+        return restore_timestamp(fields[0], fields[1])
     except (FormatError, TypeError) as exc:
-        msg = (
-            f"revision {row[0]} of {doc_id!r} has a damaged time "
-            f"{row[1]!r}; the store is damaged"
+        _damaged(doc_id, number, f"a damaged time {fields[0]!r}: {exc}")
+
+
+def _revision(
+    number: int, fields: list[Any], text: str, doc_id: str
+) -> Revision:
+    at, zone, update_type, note, author, meta, digest, chain = fields
+    try:
+        return Revision(
+            number,
+            text,
+            restore_timestamp(at, zone),
+            update_type,
+            note,
+            author,
+            meta,
+            digest,
+            chain,
         )
-        raise IntegrityError(msg, revision=row[0]) from exc
+    except (InvalidRevisionError, FormatError, ValueError, TypeError) as exc:
+        _damaged(doc_id, number, f"damaged fields: {exc}")
 
 
-def _chain(number: int, segment: object) -> list[int]:
-    """Return the numbers that rebuilding *number* reads, snapshot first."""
-    if type(segment) is not int or not 1 <= segment <= number:
-        return [number]  # _rebuild reports the damaged link
-    position = number - segment
-    chain = [number]
-    while position:
-        position &= position - 1
-        chain.append(segment + position)
-    return chain[::-1]
+class _Builder:
+    """Places one document's new revisions in chunks and writes them."""
 
+    def __init__(
+        self,
+        store: SQLiteStore,
+        key: int,
+        doc_id: str,
+        text_of: Callable[[int], str],
+    ) -> None:
+        self.key = key
+        self._store = store
+        self._doc_id = doc_id
+        self._text_of = text_of  # the text of a stored revision, by number
+        self._open: _Open | None = None
 
-def _within(micros: int, low: int | None, high: int | None) -> bool:
-    return (low is None or micros >= low) and (high is None or micros < high)
+    def resume(
+        self, row: _Row, fields: list[list[Any]], deltas: list[Any], text: str
+    ) -> None:
+        """Continue filling the stored chunk *row*."""
+        used = sum(len(_dump(delta)) for delta in deltas)
+        self._open = _Open(row, fields, deltas, used, text)
 
+    def add(self, revision: Revision) -> None:
+        """Place *revision* after the last one placed."""
+        policy = self._store._policy  # noqa: SLF001
+        text = revision.text
+        size = max(len(text.encode("utf-8")), 1)
+        budget = policy.max_ratio * size
+        current = self._open
+        parent = None
+        if current is not None:
+            row = current.row
+            count = len(current.fields)
+            delta = encode_delta(make_delta(current.text, text))
+            cost = len(_dump(delta))
+            if (
+                count < policy.chunk_size
+                and row.depth + count <= policy.max_depth
+                and row.span + current.used + cost <= budget
+                and cost <= size
+            ):
+                current.fields.append(_fields(revision))
+                current.deltas.append(delta)
+                current.used += cost
+                current.text = text
+                current.dirty = True
+                return
+            self.flush()
+            parent = bytes.fromhex(current.fields[-1][7])
+            seq = row.seq + 1
+            base = self._store._head_link(  # noqa: SLF001
+                self.key, row.seg, seq & (seq - 1)
+            )
+            if base is not None:
+                head = encode_delta(make_delta(self._text_of(base[0]), text))
+                cost = len(_dump(head))
+                if (
+                    base[1] < policy.max_depth
+                    and base[2] + cost <= budget
+                    and cost <= size
+                ):
+                    self._start(
+                        revision,
+                        _Row(
+                            revision.number,
+                            revision.number,
+                            row.seg,
+                            seq,
+                            base[0],
+                            base[1] + 1,
+                            base[2] + cost,
+                            parent,
+                            _pack(_dump(head)),
+                            b"",
+                        ),
+                    )
+                    return
+        number = revision.number
+        self._start(
+            revision,
+            _Row(
+                number,
+                number,
+                number,
+                0,
+                None,
+                0,
+                0,
+                parent,
+                _pack(text.encode("utf-8")),
+                b"",
+            ),
+        )
 
-@attrs.frozen
-class _Tip:
-    """The end of a stored chain: all that appending needs of it."""
+    def _start(self, revision: Revision, row: _Row) -> None:
+        self._open = _Open(
+            row, [_fields(revision)], [], 0, revision.text, dirty=True
+        )
 
-    number: int
-    at: pendulum.DateTime
-    chain_digest: str
+    def flush(self) -> None:
+        """Write the open chunk if it changed."""
+        if self._open is not None and self._open.dirty:
+            self._store._write(self.key, self._open)  # noqa: SLF001
+            self._open.dirty = False

@@ -15,6 +15,7 @@ built-in exception a caller would catch anyway::
     │   ├── PatchFormatError   (ValueError) text is not a patch
     │   └── PatchConflictError              .failed: hunks that did not apply
     └── StoreError                          a store cannot do what was asked
+        └── DocumentNotFoundError (LookupError) no document with that id
 
     RevtrackWarning            (UserWarning)
     └── InconsistencyWarning                input disagrees with itself
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 __all__ = [
     "ChronologyError",
+    "DocumentNotFoundError",
     "FormatError",
     "InconsistencyWarning",
     "IntegrityError",
@@ -150,6 +152,14 @@ class StoreError(RevtrackError):
 
     The file is not a revtrack store, it is locked, or the disk refused a
     write.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class DocumentNotFoundError(StoreError, LookupError):
+    """
+    A store holds no document with the id asked for.
 
     .. versionadded:: 0.1.0
     """
