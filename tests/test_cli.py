@@ -628,6 +628,13 @@ class TestProgress:
         assert "Reading files" == result.stderr.splitlines()[0]
 
     @pytest.mark.usefixtures("terminal")
+    def test_verify_file_bar(self, history: Path) -> None:
+        """Verifying a history file on a terminal draws a bar too."""
+        result = run("verify", str(history))
+        assert EXIT_OK == result.exit_code
+        assert result.stderr.startswith("Verifying")
+
+    @pytest.mark.usefixtures("terminal")
     def test_quiet(self, tmp_path: Path) -> None:
         """--quiet draws no bar and writes nothing to stderr."""
         folder = tmp_path / "snaps"

@@ -91,6 +91,16 @@ class TestRoundTrip:
         ]
         assert {"tags": ("a", "b"), "n": {"x": 1.5}} == doc.revisions[0].meta
 
+    @pytest.mark.parametrize("compact", [False, True])
+    def test_progress(self, compact: bool) -> None:
+        """loads() reports each revision it reads, in either form."""
+        seen: list[tuple[int, int]] = []
+        revtrack.loads(
+            revtrack.dumps(_sample(), compact=compact),
+            progress=lambda done, total: seen.append((done, total)),
+        )
+        assert [(1, 3), (2, 3), (3, 3)] == seen
+
     def test_indent(self) -> None:
         """Indented JSON reads back the same."""
         doc = _sample()

@@ -581,6 +581,23 @@ class TestIntegrity:
         with pytest.raises(InvalidRevisionError, match="Revision values"):
             Document.from_revisions(["x"], id="d", title="T")  # type: ignore[list-item]
 
+    def test_verify_progress(self) -> None:
+        """verify() reports each revision checked, then stops at damage."""
+        doc = _quintet()
+        seen: list[tuple[int, int]] = []
+        doc.verify(progress=lambda done, total: seen.append((done, total)))
+        assert [(1, 2), (2, 2)] == seen
+        bad = attrs.evolve(doc.revisions[1], text="forged")
+        loose = Document.from_revisions(
+            [doc.revisions[0], bad], id="d", title="T", verify=False
+        )
+        seen.clear()
+        with pytest.raises(IntegrityError):
+            loose.verify(
+                progress=lambda done, total: seen.append((done, total))
+            )
+        assert [(1, 2)] == seen
+
     def test_text_tampering(self) -> None:
         """A changed text with its old digest fails verification."""
         doc = _quintet()

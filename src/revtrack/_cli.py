@@ -963,7 +963,8 @@ def verify_command(ctx: click.Context, *, history: str) -> None:
 
     with _about(history):
         if not _is_store(history):
-            doc = revtrack.load(history)
+            with _progress(ctx, "Verifying") as progress:
+                doc = revtrack.load(history, progress=progress)
             _say(ctx, f"{history}: {len(doc.revisions)} revisions verified")
             return
         with (

@@ -22,7 +22,7 @@ import lzma
 import os
 import tempfile
 import zlib
-from collections.abc import Iterable  # noqa: TC003  # autodoc needs it
+from collections.abc import Callable, Iterable  # autodoc
 from pathlib import Path
 from typing import IO, Any, Literal, NoReturn, overload
 
@@ -35,7 +35,13 @@ from ._compact import (
     inflate,
     plan,
 )
-from ._model import Document, Revision, UpdateType, text_digest, thaw
+from ._model import (
+    Document,
+    Revision,
+    UpdateType,
+    thaw,
+    verify_revision,
+)
 from ._time import (
     canonical_json,
     format_timestamp,
@@ -70,6 +76,7 @@ VERSION = 1
 _XZ_MAGIC = b"\xfd7zXZ\x00"
 
 PathOrFile = str | os.PathLike[str] | IO[bytes]
+Progress = Callable[[int, int], None]
 """A file name, or a file opened in binary mode."""
 
 
@@ -407,27 +414,13 @@ def _update_type(value: str, where: str) -> UpdateType:
     raise FormatError(msg)
 
 
-def verify_revision(
-    revision: Revision, parent: str | None, doc_id: str
-) -> None:
-    """Check one revision's digests, given its parent's chain digest."""
-    if text_digest(revision.text) != revision.digest:
-        msg = (
-            f"revision {revision.number} of {doc_id!r}: its text does not "
-            f"match its digest {revision.digest[:12]}; the data is damaged "
-            f"or was changed"
-        )
-        raise IntegrityError(msg, revision=revision.number)
-    if revision.compute_chain_digest(parent) != revision.chain_digest:
-        msg = (
-            f"revision {revision.number} of {doc_id!r}: its chain digest "
-            f"does not match its metadata and history; the data is damaged "
-            f"or was changed"
-        )
-        raise IntegrityError(msg, revision=revision.number)
-
-
-def _document(value: Any, *, verify: bool, limits: Limits) -> Document:  # noqa: ANN401
+def _document(
+    value: Any,  # noqa: ANN401
+    *,
+    verify: bool,
+    limits: Limits,
+    progress: Progress | None = None,
+) -> Document:
     value, form = _header(value)
     head = _get(value, "document", (dict,), "the history")
     _only(head, _DOCUMENT_KEYS, "document")
@@ -449,6 +442,8 @@ def _document(value: Any, *, verify: bool, limits: Limits) -> Document:  # noqa:
             raise FormatError(msg) from exc
         if verify:
             verify_revision(revision, parent, doc_id)
+        if progress is not None:
+            progress(number, len(entries))
         parent = revision.chain_digest
         budget -= len(revision.text)
         texts.append(revision.text)
@@ -476,7 +471,11 @@ def _document(value: Any, *, verify: bool, limits: Limits) -> Document:  # noqa:
 
 
 def loads(
-    data: str | bytes, *, verify: bool = True, limits: Limits | None = None
+    data: str | bytes,
+    *,
+    verify: bool = True,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> Document:
     """
     Read a history written by :func:`dumps`, full or compact.
@@ -485,6 +484,8 @@ def loads(
         data: JSON text, or the bytes of either form.
         verify: Check every digest, chain digest and the document digest.
         limits: How much input to accept; see :class:`Limits`.
+        progress: Called as ``progress(done, total)`` after each revision
+            is read (and verified), for a progress bar.
 
     >>> import revtrack
     >>> doc = revtrack.Document("d", "Title")
@@ -515,7 +516,12 @@ def loads(
     elif not isinstance(data, str):
         msg = f"expected JSON text or bytes, got {type(data).__name__}"
         raise FormatError(msg)
-    return _document(_decode_json(data, limits), verify=verify, limits=limits)
+    return _document(
+        _decode_json(data, limits),
+        verify=verify,
+        limits=limits,
+        progress=progress,
+    )
 
 
 def _write_atomically(target: PathOrFile, data: bytes) -> None:
@@ -573,7 +579,11 @@ def _read_limited(source: PathOrFile, limit: int) -> bytes:
 
 
 def load(
-    source: PathOrFile, *, verify: bool = True, limits: Limits | None = None
+    source: PathOrFile,
+    *,
+    verify: bool = True,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
 ) -> Document:
     """
     Read a history file written by :func:`dump`, full or compact.
@@ -592,7 +602,10 @@ def load(
     """
     limits = limits or Limits()
     return loads(
-        _read_limited(source, limits.max_size), verify=verify, limits=limits
+        _read_limited(source, limits.max_size),
+        verify=verify,
+        limits=limits,
+        progress=progress,
     )
 
 

@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
 import attrs
@@ -60,6 +60,7 @@ __all__ = [
     "UpdateType",
     "next_revision",
     "thaw",
+    "verify_revision",
 ]
 
 TimeLike = str | dt.datetime | dt.date
@@ -957,33 +958,32 @@ class Document:
 
     # -- checking and comparing ----------------------------------------
 
-    def verify(self) -> None:
+    def verify(
+        self, *, progress: Callable[[int, int], None] | None = None
+    ) -> None:
         """
         Check every digest and chain digest, oldest first.
 
+        Args:
+            progress: Called as ``progress(done, total)`` after each
+                revision, for a progress bar over long histories.
+
         >>> doc = Document("d", "T")
         >>> _ = doc.publish("a", at="2019-07-31T10:00Z")
-        >>> doc.verify()
+        >>> doc.verify(progress=lambda done, total: print(done, "of", total))
+        1 of 1
 
         Raises:
             IntegrityError: Naming the first revision whose digest or
                 chain digest does not match its content.
         """
         parent = None
+        total = len(self._items)
         for revision in self._items:
-            if text_digest(revision.text) != revision.digest:
-                msg = (
-                    f"revision {revision.number} of {self._id!r}: its text "
-                    f"does not match its digest {revision.digest[:12]}"
-                )
-                raise IntegrityError(msg, revision=revision.number)
-            if revision.compute_chain_digest(parent) != revision.chain_digest:
-                msg = (
-                    f"revision {revision.number} of {self._id!r}: its chain "
-                    f"digest does not match its metadata and history"
-                )
-                raise IntegrityError(msg, revision=revision.number)
+            verify_revision(revision, parent, self._id)
             parent = revision.chain_digest
+            if progress is not None:
+                progress(revision.number, total)
 
     def diff(
         self,
@@ -1052,6 +1052,37 @@ class ChainTip(Protocol):
     @property
     def chain_digest(self) -> str:
         """Its chain digest."""
+
+
+def verify_revision(
+    revision: Revision, parent_chain_digest: str | None, doc_id: str
+) -> None:
+    """
+    Check one revision's digests, given its parent's chain digest.
+
+    >>> r = Revision.create(1, "a", at="2019-07-31T10:00Z")
+    >>> verify_revision(r, None, "d")
+
+    Raises:
+        IntegrityError: Naming the revision, if its text does not match its
+            digest or its chain digest does not match its metadata.
+    """
+    if text_digest(revision.text) != revision.digest:
+        msg = (
+            f"revision {revision.number} of {doc_id!r}: its text does not "
+            f"match its digest {revision.digest[:12]}; the data is damaged "
+            f"or was changed"
+        )
+        raise IntegrityError(msg, revision=revision.number)
+    if revision.compute_chain_digest(parent_chain_digest) != (
+        revision.chain_digest
+    ):
+        msg = (
+            f"revision {revision.number} of {doc_id!r}: its chain digest "
+            f"does not match its metadata and history; the data is damaged "
+            f"or was changed"
+        )
+        raise IntegrityError(msg, revision=revision.number)
 
 
 def next_revision(
