@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
 import revtrack
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+API_PAGE = DOCS / "api.md"
 
 
 class TestAll:
@@ -58,3 +64,23 @@ class TestAll:
             if ">>>" not in (inspect.getdoc(getattr(revtrack, name)) or "")
         ]
         assert missing == []
+
+
+class TestReference:
+    """The API reference page, `docs/api.md`."""
+
+    def test_lists_every_public_name(self) -> None:
+        """Each name in __all__ is an autodoc target there, and no other."""
+        page = API_PAGE.read_text(encoding="utf-8")
+        documented = set(
+            re.findall(r"^\.\. auto\w+:: revtrack\.(\w+)", page, re.MULTILINE)
+        )
+        assert set(revtrack.__all__) == documented
+
+    def test_errors_page_shows_the_tree(self) -> None:
+        """The errors page shows the tree of the exceptions docstring."""
+        doc = inspect.getdoc(revtrack.exceptions) or ""
+        tree = doc.split("::\n", 1)[1].split("\n>>>", 1)[0]
+        page = (DOCS / "errors.md").read_text(encoding="utf-8")
+        assert "InconsistencyWarning" in tree
+        assert textwrap.dedent(tree).strip() in page
