@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -150,6 +151,110 @@ class TestPutGet:
             )
         assert issubclass(DocumentNotFoundError, StoreError)
         assert issubclass(DocumentNotFoundError, LookupError)
+
+
+def _edits(count: int) -> Document:
+    """Return a history of *count* revisions, each changing one line."""
+    lines = [
+        f"Line {i} of the guidance, as first published.\n" for i in range(99)
+    ]
+    doc = Document("quintet", "Attorneys General")
+    doc.publish("".join(lines), at=_FIRST)
+    for i in range(2, count + 1):
+        lines[i % 99] = f"Line {i % 99} of the guidance, changed in {i}.\n"
+        doc.update("".join(lines), at=_FIRST.add(days=i), note=f"Change {i}.")
+    return doc
+
+
+def _chunk_rows(path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT first, last, seg, seq, base, depth, span FROM chunks"
+            " ORDER BY first"
+        ).fetchall()
+
+
+class TestChains:
+    """Chunks chain forward in runs, within the policy's bounds."""
+
+    def test_runs_chain_forward(self, tmp_path: Path) -> None:
+        """A chunk continuing a run deltas against the revision before it."""
+        doc = _edits(40)
+        policy = revtrack.ChainPolicy(max_depth=20, chunk_size=4)
+        with SQLiteStore(tmp_path / "s.db", policy=policy) as store:
+            store.put(doc)
+            back = [store.revision("quintet", n) for n in range(1, 41)]
+        rows = _chunk_rows(tmp_path / "s.db")
+        continued = [
+            row[4]
+            for before, row in itertools.pairwise(rows)
+            if row[3] == before[3] and row[2] == before[2]
+        ]
+        expected_bases = [
+            row[0] - 1
+            for before, row in itertools.pairwise(rows)
+            if row[3] == before[3] and row[2] == before[2]
+        ]
+        assert expected_bases == continued
+        assert len(continued) >= len(rows) // 2
+        assert all(row[5] + row[1] - row[0] <= 20 for row in rows)
+        assert list(doc.revisions) == back
+
+    def test_runs_skip_back(self, tmp_path: Path) -> None:
+        """When a run is full, the next starts on an earlier run's head."""
+        doc = _edits(40)
+        policy = revtrack.ChainPolicy(max_depth=6, chunk_size=3)
+        with SQLiteStore(tmp_path / "s.db", policy=policy) as store:
+            store.put(doc)
+            back = [store.revision("quintet", n) for n in range(1, 41)]
+            assert doc == store.get("quintet")
+        rows = _chunk_rows(tmp_path / "s.db")
+        heads = {row[0] for row in rows}
+        skips = [
+            row for row in rows if row[4] is not None and row[4] != row[0] - 1
+        ]
+        assert skips
+        assert all(row[4] in heads for row in skips)
+        assert all(row[5] + row[1] - row[0] <= 6 for row in rows)
+        assert list(doc.revisions) == back
+
+    def test_extending_places_the_same(self, tmp_path: Path) -> None:
+        """Putting a history a revision at a time stores the same chunks."""
+        doc = _edits(30)
+        policy = revtrack.ChainPolicy(max_depth=8, chunk_size=3)
+        with SQLiteStore(tmp_path / "whole.db", policy=policy) as store:
+            store.put(doc)
+        with SQLiteStore(tmp_path / "steps.db", policy=policy) as store:
+            for count in range(1, 31):
+                store.put(_edits(count))
+            assert doc == store.get("quintet")
+        expected = _chunk_rows(tmp_path / "whole.db")
+        assert expected == _chunk_rows(tmp_path / "steps.db")
+
+    @pytest.mark.parametrize(
+        ("column", "value"),
+        [("head", b"\x00not a delta"), ("seg", 5), ("base", 1)],
+    )
+    def test_damaged_head(
+        self, tmp_path: Path, column: str, value: object
+    ) -> None:
+        """A damaged head or base names its chunk and changes nothing."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(max_depth=20, chunk_size=4)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(12))
+        with sqlite3.connect(path) as db:
+            db.execute(
+                f"UPDATE chunks SET {column} = ? WHERE first = 9",  # noqa: S608
+                (value,),
+            )
+        before = path.read_bytes()
+        with SQLiteStore(path) as store:
+            with pytest.raises(IntegrityError) as info:
+                store.revision("quintet", 10)
+            assert 9 <= info.value.revision <= 10
+            assert _edits(12).revisions[4] == store.revision("quintet", 5)
+        assert before == path.read_bytes()
 
 
 class TestAppend:

@@ -6,18 +6,22 @@ of consecutive revisions compressed together (raw LZMA2), because a
 revision compressed alone pays for its own dictionary and a row's page
 overhead, and a chunk's metadata (times, notes, digests) compresses well
 with itself. A chunk holds its first revision (the *head*) whole (a
-snapshot) or as a delta against the head of an earlier chunk, and every
-later revision as a delta against the one before it. Heads are
-skip-deltas over the chunks of a *segment* (chunk ``s`` of a segment
-deltas against chunk ``s & (s - 1)``), so rebuilding any revision applies
-at most ``popcount(s)`` head deltas and then the deltas inside its chunk.
-A new snapshot starts a segment when that would exceed
-:attr:`ChainPolicy.max_depth` deltas or read more than
-:attr:`ChainPolicy.max_ratio` times the text's size in delta bytes: the
+snapshot) or as a delta against an earlier revision (its *base*), and
+every later revision as a delta against the one before it. A head's base
+is the revision just before it whenever the chain allows, so chunks form
+*runs*: one forward chain of deltas, each edit stored once. When a run
+would exceed :attr:`ChainPolicy.max_depth` deltas or read more than
+:attr:`ChainPolicy.max_ratio` times the text's size in delta bytes (the
 revlog rule, which bounds reading relative to the revision's size rather
-than its position. Every write happens in one ``BEGIN IMMEDIATE``
-transaction, so two writers queue instead of interleaving, and an append
-rewrites the open chunk in that same transaction. Three checks make damage
+than its position), a new run starts with a head that skip-deltas
+against the head of an earlier run of its *segment* (run ``s`` against
+run ``s & (s - 1)``, so few head deltas lie between any run and the
+snapshot), and a new snapshot starts a segment when even that would
+break the bounds. Rows keep a run's number in ``seq``; a reader only
+follows ``base``, so stores whose heads all skip back read the same.
+Every write happens in one ``BEGIN IMMEDIATE`` transaction, so two
+writers queue instead of interleaving, and an append rewrites the open
+chunk in that same transaction. Three checks make damage
 show: each revision's digest and chain digest; each document row's digest
 over its fields, revision count and chain head; and a store summary (the
 document count and an XOR of per-document digests) that notices a
@@ -84,8 +88,13 @@ __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Store"]
 SCHEMA_VERSION = 2
 _APPLICATION_ID = 0x52547263  # "RTrc" in the SQLite header: ours
 # Small pages: a store of a few short histories is mostly its last page
-# of each table and each blob, so the page is the unit of waste.
-_PAGE_SIZE = 1024
+# of each table and each blob, so the page is the unit of waste. 512
+# bytes, SQLite's least, saves about 5 KB a store against 1024; it only
+# applies to a new file.
+_PAGE_SIZE = 512
+# Runs are forward chains, which store tighter than a compact file's
+# skip-deltas, so a store allows longer chains by default.
+_STORE_POLICY = ChainPolicy(max_depth=64, max_ratio=2.0, chunk_size=32)
 
 _DOCUMENTS = """
     CREATE TABLE revtrack_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -332,7 +341,8 @@ class SQLiteStore:
         path: The database file (created when missing), or ``":memory:"``.
         timeout: Seconds to wait for another writer before
             :class:`~revtrack.exceptions.StoreError` says it is locked.
-        policy: Where full snapshots go; see the storage docs.
+        policy: Where full snapshots go; see the storage docs. By
+            default ``ChainPolicy(max_depth=64, chunk_size=32)``.
         limits: The most bytes one stored revision may inflate to.
 
     The file uses write-ahead logging; every write is one transaction, so
@@ -361,7 +371,7 @@ class SQLiteStore:
         limits: Limits | None = None,
     ) -> None:
         self._path = str(path)
-        self._policy = policy or ChainPolicy()
+        self._policy = policy or _STORE_POLICY
         self._limits = limits or Limits()
         try:
             self._db = sqlite3.connect(
@@ -666,39 +676,70 @@ class SQLiteStore:
             _damaged(doc_id, row.first, "its chunk does not match its row")
         return value[0], value[1]
 
-    def _head_text(
-        self, key: int, row: _Row, doc_id: str, memo: dict[int, str]
+    def _text_at(
+        self, key: int, doc_id: str, number: int, memo: dict[int, str]
     ) -> str:
-        """Rebuild the first text of *row*: its snapshot and head deltas."""
-        chain = [row]
-        while chain[-1].first not in memo:
-            link = chain[-1]
-            if link.base is None:
+        """
+        Rebuild the text of revision *number*, remembering it in *memo*.
+
+        A chunk's head applies to the text of its base revision, which may
+        sit anywhere in an earlier chunk of its segment: the chain is
+        walked back to a snapshot or a remembered text, then forward.
+        """
+        chain: list[tuple[_Row, int]] = []
+        wanted = number
+        while wanted not in memo:
+            row = self._row(key, doc_id, wanted)
+            if chain and row.seg != chain[-1][0].seg:
+                _damaged(doc_id, chain[-1][0].first, "its base is elsewhere")
+            chain.append((row, wanted))
+            if row.first in memo or row.base is None:
                 break
-            base = self._row(key, doc_id, link.base, exact=True)
-            if base.seg != link.seg:
-                _damaged(doc_id, link.first, "its base is in another segment")
-            chain.append(base)
-        text = ""
-        for link in reversed(chain):
-            if link.first in memo:
-                text = memo[link.first]
-                continue
-            try:
-                raw = _unpack(link.head, limit=self._limits.max_size)
-                text = (
-                    raw.decode("utf-8")
-                    if link.base is None
-                    else apply_delta(
-                        text, json.loads(raw), limit=self._limits.max_size
+            wanted = row.base
+        text = memo.get(wanted, "")
+        limit = self._limits.max_size
+        for row, upto in reversed(chain):
+            if row.first in memo:
+                text = memo[row.first]
+            else:
+                try:
+                    raw = _unpack(row.head, limit=limit)
+                    text = (
+                        raw.decode("utf-8")
+                        if row.base is None
+                        else apply_delta(text, json.loads(raw), limit=limit)
                     )
-                )
-            except (FormatError, ValueError, RecursionError) as exc:
-                _damaged(doc_id, link.first, exc)
-            memo[link.first] = text
+                except (FormatError, ValueError, RecursionError) as exc:
+                    _damaged(doc_id, row.first, exc)
+                memo[row.first] = text
+            if upto > row.first:
+                _fields, deltas = self._body(row, doc_id)
+                text = self._texts(row, text, deltas, doc_id, upto=upto)[-1]
+                memo[upto] = text
         return text
 
     def _texts(
+        self,
+        row: _Row,
+        head: str,
+        deltas: list[Any],
+        doc_id: str,
+        *,
+        upto: int,
+    ) -> list[str]:
+        """Rebuild the texts of *row* from its *head* text to *upto*."""
+        texts = [head]
+        numbers = range(row.first + 1, upto + 1)
+        for number, delta in zip(numbers, deltas, strict=False):
+            try:
+                texts.append(
+                    apply_delta(texts[-1], delta, limit=self._limits.max_size)
+                )
+            except FormatError as exc:
+                _damaged(doc_id, number, exc)
+        return texts
+
+    def _chunk_texts(
         self,
         key: int,
         row: _Row,
@@ -708,16 +749,10 @@ class SQLiteStore:
         memo: dict[int, str],
         upto: int,
     ) -> list[str]:
-        """Rebuild the texts of *row* from its first to *upto*."""
-        texts = [self._head_text(key, row, doc_id, memo)]
-        numbers = range(row.first + 1, upto + 1)
-        for number, delta in zip(numbers, deltas, strict=False):
-            try:
-                texts.append(
-                    apply_delta(texts[-1], delta, limit=self._limits.max_size)
-                )
-            except FormatError as exc:
-                _damaged(doc_id, number, exc)
+        """Rebuild the texts of *row* up to *upto*, remembering the last."""
+        head = self._text_at(key, doc_id, row.first, memo)
+        texts = self._texts(row, head, deltas, doc_id, upto=upto)
+        memo[upto] = texts[-1]
         return texts
 
     def _walk(
@@ -741,7 +776,7 @@ class SQLiteStore:
                 n for n, f in zip(numbers, fields, strict=True) if select(n, f)
             ]
             texts = (
-                self._texts(
+                self._chunk_texts(
                     key, row, deltas, doc_id, memo=memo, upto=chosen[-1]
                 )
                 if chosen
@@ -789,10 +824,10 @@ class SQLiteStore:
     def _head_link(
         self, key: int, seg: int, seq: int
     ) -> tuple[int, int, int] | None:
-        """Return the first number, depth and span of a segment's chunk."""
+        """Return the first number, depth and span of a run's head."""
         found = self._db.execute(
             "SELECT first, depth, span FROM chunks"
-            " WHERE doc = ? AND seg = ? AND seq = ?",
+            " WHERE doc = ? AND seg = ? AND seq = ? ORDER BY first LIMIT 1",
             (key, seg, seq),
         ).fetchone()
         return None if found is None else (found[0], found[1], found[2])
@@ -930,15 +965,13 @@ class SQLiteStore:
                 self,
                 key,
                 id,
-                lambda n: self._head_text(
-                    key, self._row(key, id, n, exact=True), id, memo
-                ),
+                lambda n: self._text_at(key, id, n, memo),
             )
             tip = None
             if count:
                 chunk = self._row(key, id, count)
                 fields, deltas = self._body(chunk, id)
-                texts = self._texts(
+                texts = self._chunk_texts(
                     key, chunk, deltas, id, memo=memo, upto=count
                 )
                 last = fields[count - chunk.first]
@@ -1136,7 +1169,9 @@ class SQLiteStore:
                 raise RevisionNotFoundError(msg)
             chunk = self._row(key, id, number)
             fields, deltas = self._body(chunk, id)
-            texts = self._texts(key, chunk, deltas, id, memo={}, upto=number)
+            texts = self._chunk_texts(
+                key, chunk, deltas, id, memo={}, upto=number
+            )
         index = number - chunk.first
         if index:
             parent = fields[index - 1][7]
@@ -1280,12 +1315,33 @@ class _Builder:
                 return
             self.flush()
             parent = bytes.fromhex(current.fields[-1][7])
-            seq = row.seq + 1
-            base = self._store._head_link(  # noqa: SLF001
-                self.key, row.seg, seq & (seq - 1)
+            # The previous revision is the best base: the new chunk carries
+            # on the run. Skipping back to the head of an earlier run
+            # repeats every edit in between, so a new run starts only when
+            # the chain would grow too long, and a snapshot when even that
+            # would.
+            forward = (
+                row.first + count - 1,
+                row.depth + count - 1,
+                row.span + current.used,
             )
-            if base is not None:
-                head = encode_delta(make_delta(self._text_of(base[0]), text))
+            run = row.seq + 1
+            for seq, base in (
+                (row.seq, forward),
+                (
+                    run,
+                    self._store._head_link(  # noqa: SLF001
+                        self.key, row.seg, run & (run - 1)
+                    ),
+                ),
+            ):
+                if base is None:
+                    continue
+                head = (
+                    delta
+                    if base is forward
+                    else encode_delta(make_delta(self._text_of(base[0]), text))
+                )
                 cost = len(_dump(head))
                 if (
                     base[1] < policy.max_depth
