@@ -330,6 +330,28 @@ class TestMoves:
         assert () == diff(old, new, move_threshold=0.95).moves
         assert 1 == len(diff(old, new, move_threshold=0.5).moves)
 
+    def test_moved_among_rewrites(self) -> None:
+        """A move is found among many rewritten blocks sharing its words."""
+        rng = random.Random(7)  # noqa: S311 - test data, not secrets
+        words = ["the", "is", "on", "a", "cat", "dog", "runs", "far", "away"]
+
+        def filler() -> str:
+            return " ".join(rng.choices(words, k=12)).capitalize() + ".\n\n"
+
+        kept = [f"Kept paragraph number {i}.\n\n" for i in range(40)]
+        old_blocks = [k + filler() for k in kept]
+        new_blocks = [k + filler() for k in kept]
+        # Unchanged lines around both ends keep the block an edit of its own.
+        old_blocks.insert(5, f"Fixed A.\n\n{_PARA[2]}Fixed B.\n\n")
+        new_blocks.insert(5, "Fixed A.\n\nFixed B.\n\n")
+        old_blocks.insert(35, "Fixed C.\n\nFixed D.\n\n")
+        new_blocks.insert(35, f"Fixed C.\n\n{_PARA[2]}Fixed D.\n\n")
+        old, new = "".join(old_blocks), "".join(new_blocks)
+        d = diff(old, new)
+        moved = [d.edits[m.destination].text for m in d.moves]
+        assert [_PARA[2]] == [t for t in moved if "Third" in t]
+        assert (old, new) == (d.old, d.new)
+
     def test_off(self) -> None:
         """detect_moves=False reports no moves."""
         old = "".join(_PARA)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from revtrack._tokens import GRANULARITIES, count_words, tokenize
+from revtrack._tokens import (
+    _BREAK,
+    _CJK_SENTENCE_END,
+    _SENTENCE_END,
+    GRANULARITIES,
+    count_words,
+    tokenize,
+)
 from revtrack.exceptions import InvalidRevisionError
 
 # Pieces that stress the splitters: astral characters, an emoji ZWJ
@@ -116,6 +125,49 @@ class TestTokenize:
             tokenize("text", "letter")
         assert "'letter'" in str(info.value)
         assert "paragraph" in str(info.value)
+
+
+# The sentence rule as a plain lazy scan: the shortest run of at least one
+# character up to a place where a sentence may end.
+_LAZY_SENTENCE = re.compile(
+    f"{_BREAK}"
+    r"|[^\r\n]+?"
+    f"(?:{_SENTENCE_END}(?:[^\\S\\r\\n]+|(?=[\\r\\n])|\\Z)"
+    f"|{_CJK_SENTENCE_END}[^\\S\\r\\n]*"
+    r"|(?=[\r\n])|\Z)"
+)
+_SENTENCE_PIECES = [
+    "a",
+    "3.5",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    ".",
+    "...",
+    "?!",
+    '"',
+    ")",
+    "\u201d",
+    "\u00bb",
+    "\u3002",
+    "\uff01",
+    "\u300d",
+    "東",
+]
+
+
+class TestSentencePattern:
+    """The sentence splitter's pattern."""
+
+    @given(
+        st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=30).map("".join)
+    )
+    @settings(max_examples=300)
+    def test_same_as_lazy_scan(self, text: str) -> None:
+        """Sentences end where the plain lazy scan of the rule ends them."""
+        expected = _LAZY_SENTENCE.findall(text)
+        assert expected == tokenize(text, "sentence")
 
 
 class TestCountWords:

@@ -10,6 +10,12 @@ diff_match_patch's recursive bisection at that size; big ones are split on
 tokens unique to both sides first, and what still has none goes to
 diff_match_patch. diff_match_patch also does the cleanups. Every bound
 counts work (tokens, search steps), never seconds: see _Budget.
+
+Under semantic cleanup, changed sentences with no unique anchor are diffed
+pair by pair, and a block whose sides share too little besides blanks is
+replaced whole without a search (_unrelated): the cleanup would merge the
+coincidental matches anyway. Moves are looked for among the few insertions
+that share most of a deletion's rarer blank-separated chunks.
 """
 
 from __future__ import annotations
@@ -265,8 +271,11 @@ _MAX_CODES = sys.maxunicode + 1 - 0x800
 # Under semantic cleanup, a small changed block whose two sides could share
 # at most this fraction of their text is replaced whole without a search.
 _UNRELATED = 0.3
+# ... unless what is left of it once its common ends are set aside has at
+# most this many token pairs, when the exact search costs less than that.
+_TRIVIAL = 64
 # Words in more insertions than this are too common to suggest a move.
-_COMMON = 64
+_COMMON = 16
 _MIN_MOVE = 16  # a moved block has at least this many non-space characters
 
 _TYPOGRAPHY = str.maketrans(
@@ -398,9 +407,26 @@ def _unrelated(chars: list[str], codes: dict[str, str]) -> bool:
     size = {code: len(token) for token, code in codes.items()}
     total = sum(map(size.__getitem__, a)) + sum(map(size.__getitem__, b))
     shared = collections.Counter(a) & collections.Counter(b)
-    # Only tokens found on both sides can match: an upper bound.
-    kept = 2 * sum(size[code] * n for code, n in shared.items())
+    # Only tokens found on both sides can match, and blanks matched between
+    # replaced words do not outlive semantic cleanup: count the rest.
+    blank = {code for token, code in codes.items() if token.isspace()}
+    kept = 2 * sum(
+        size[code] * n for code, n in shared.items() if code not in blank
+    )
     return kept < _UNRELATED * total
+
+
+def _ends(a: str, b: str) -> tuple[int, int]:
+    """Return the lengths of the common prefix and suffix of *a* and *b*."""
+    head = 0
+    end = min(len(a), len(b))
+    while head < end and a[head] == b[head]:
+        head += 1
+    tail = 0
+    end -= head
+    while tail < end and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def _code(index: int) -> str:
@@ -567,8 +593,16 @@ class _Differ:
                 and (
                     work > _SPLIT_WORK
                     or (
-                        level == "line"
-                        and m1 - m0 == n1 - n0
+                        # Lines pair up when as many changed; sentences
+                        # only under semantic cleanup, which turns a
+                        # rewritten run of them into replacements anyway.
+                        (
+                            (level == "line" and m1 - m0 == n1 - n0)
+                            or (
+                                level == "sentence"
+                                and self.cleanup == "semantic"
+                            )
+                        )
                         and work > _PAIR_WORK
                     )
                 )
@@ -609,32 +643,51 @@ class _Differ:
             return
         ta, tb = tokenize(a, self.granularity), tokenize(b, self.granularity)
         key = self._key(self.granularity)
-        codes: dict[str, str] = {}
-        chars: list[str] = []
-        for tokens in (ta, tb):
-            mapped = []
-            for token in tokens if key is None else map(key, tokens):
-                code = codes.get(token)
-                if code is None:
-                    if len(codes) == _MAX_CODES:
-                        # More distinct tokens than code points: give up on
-                        # this block rather than on the whole diff.
-                        out.extend([(Op.DELETE, a, ""), (Op.INSERT, "", b)])
-                        return
-                    code = codes[token] = _code(len(codes))
-                mapped.append(code)
-            chars.append("".join(mapped))
-        if self.cleanup == "semantic" and _unrelated(chars, codes):
-            # Semantic cleanup would merge the few coincidental matches of
-            # a rewritten block into one replacement: skip finding them.
+        ka, kb = (
+            (ta, tb)
+            if key is None
+            else (list(map(key, ta)), list(map(key, tb)))
+        )
+        # Number the distinct tokens in order of first appearance, in one
+        # pass over each side rather than a lookup per token.
+        distinct = dict.fromkeys(itertools.chain(ka, kb))
+        if len(distinct) > _MAX_CODES:
+            # More distinct tokens than code points: give up on this block
+            # rather than on the whole diff.
             out.extend([(Op.DELETE, a, ""), (Op.INSERT, "", b)])
             return
-        diffs = self._bounded(chars[0], chars[1])
-        engine = self._engine()
-        if self.cleanup == "semantic":
-            engine.diff_cleanupSemantic(diffs)
-        elif self.cleanup == "efficiency":
-            engine.diff_cleanupEfficiency(diffs)
+        codes = dict(
+            zip(distinct, map(_code, range(len(distinct))), strict=True)
+        )
+        chars = [
+            "".join(map(codes.__getitem__, ka)),
+            "".join(map(codes.__getitem__, kb)),
+        ]
+        head, tail = _ends(chars[0], chars[1])
+        rest_a = len(chars[0]) - head - tail
+        rest_b = len(chars[1]) - head - tail
+        if (
+            self.cleanup == "semantic"
+            and rest_a * rest_b > _TRIVIAL
+            and _unrelated(chars, codes)
+        ):
+            # Semantic cleanup would merge the few coincidental matches of
+            # a rewritten block into one replacement between its common
+            # ends: skip finding them.
+            runs = (
+                (0, chars[0][:head]),
+                (-1, chars[0][head : head + rest_a]),
+                (1, chars[1][head : head + rest_b]),
+                (0, chars[0][head + rest_a :]),
+            )
+            diffs = [(op, text) for op, text in runs if text]
+        else:
+            diffs = self._bounded(chars[0], chars[1])
+            engine = self._engine()
+            if self.cleanup == "semantic":
+                engine.diff_cleanupSemantic(diffs)
+            elif self.cleanup == "efficiency":
+                engine.diff_cleanupEfficiency(diffs)
         i = j = 0
         for op, text in diffs:
             size = len(text)
@@ -791,15 +844,22 @@ def _find_moves(
     scorer = attrs.evolve(differ, granularity="word", cleanup="none")
     inner = attrs.evolve(differ, granularity="word", cleanup="semantic")
     key = differ._key("word") or str.casefold  # noqa: SLF001 - same module
-    bags = {
-        i: collections.Counter(map(key, tokenize(edits[i].text)))
-        for i in (*sources, *targets)
-    }
-    # Index the insertions by their rarer tokens, so a deletion is compared
+    # Votes count the blank-separated chunks blocks share, which costs far
+    # less than tokenising every block; only the few candidates a deletion
+    # is compared with are tokenised into words.
+    chunks = {i: set(key(edits[i].text).split()) for i in (*sources, *targets)}
+    bags: dict[int, collections.Counter[str]] = {}
+
+    def bag(i: int) -> collections.Counter[str]:
+        if i not in bags:
+            bags[i] = collections.Counter(map(key, tokenize(edits[i].text)))
+        return bags[i]
+
+    # Index the insertions by their rarer chunks, so a deletion is compared
     # with a few likely destinations, not all of them.
     postings: dict[str, list[int]] = collections.defaultdict(list)
     for i in targets:
-        for token in bags[i]:
+        for token in chunks[i]:
             postings[token].append(i)
     # Edits with the same count of equal edits before them are neighbours
     # in one replacement, not a move.
@@ -810,24 +870,29 @@ def _find_moves(
     pairs: list[tuple[int, int, list[Edit]]] = []
     for s in sources:
         text = edits[s].text
-        votes: collections.Counter[int] = collections.Counter()
-        for token in bags[s]:
-            hits = postings.get(token, ())
-            if 0 < len(hits) <= _COMMON:
-                votes.update(hits)
+        lists = [
+            hits
+            for hits in map(postings.get, chunks[s])
+            if hits is not None and len(hits) <= _COMMON
+        ]
+        votes = collections.Counter(itertools.chain.from_iterable(lists))
         best: tuple[float, int, list[Edit]] | None = None
-        for t, _ in votes.most_common(4):
+        for t, count in votes.most_common(4):
             other = edits[t].text
             shorter, longer = sorted((len(text), len(other)))
             if (
-                t in used
+                # A block that kept as much as the threshold asks shares
+                # most of its rarer chunks with its destination; a few in
+                # common are a coincidence of two unrelated blocks.
+                2 * count < threshold * len(lists)
+                or t in used
                 or region[s] == region[t]
                 or 2 * shorter < threshold * (shorter + longer)
             ):
                 continue
             # Only tokens found on both sides can be kept: an upper bound
             # of the similarity, far cheaper than the diff.
-            shared = sum(len(k) * n for k, n in (bags[s] & bags[t]).items())
+            shared = sum(len(k) * n for k, n in (bag(s) & bag(t)).items())
             if 2 * shared < threshold * (len(text) + len(other)):
                 continue
             score = _similarity(

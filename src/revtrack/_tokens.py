@@ -64,21 +64,33 @@ def _pattern(granularity: str) -> re.Pattern[str]:
     marks = f"(?:[{_marks()}]|\u200d[^\\s])"
     if granularity == "word":
         letter = f"[^\\W{_NO_SPACE}]"
+        # The alternatives start with disjoint characters (but for the
+        # last), so the commonest, words and spaces, are tried first.
         return re.compile(
-            f"{_BREAK}"
-            f"|[{_NO_SPACE}]{marks}*"
-            f"|{letter}+(?:{marks}+{letter}*)*"
+            f"{letter}+(?:{marks}+{letter}*)*"
             r"|[^\S\r\n]+"
+            f"|{_BREAK}"
+            f"|[{_NO_SPACE}]{marks}*"
             f"|.{marks}*",
             re.DOTALL,
         )
     if granularity == "sentence":
+        # A sentence runs to the first place after its first character
+        # where it may end. Runs of characters that cannot start an ending
+        # are skipped whole, and an ending mark is only stepped over where
+        # no ending matches: the same tokens as a lazy ``+?`` scan, but
+        # without trying every ending at every character.
+        end = (
+            f"{_SENTENCE_END}(?:[^\\S\\r\\n]+|(?=[\\r\\n])|\\Z)"
+            f"|{_CJK_SENTENCE_END}[^\\S\\r\\n]*"
+            r"|(?=[\r\n])|\Z"
+        )
+        stops = ".!?\u3002\uff01\uff1f"
         return re.compile(
             f"{_BREAK}"
-            r"|[^\r\n]+?"
-            f"(?:{_SENTENCE_END}(?:[^\\S\\r\\n]+|(?=[\\r\\n])|\\Z)"
-            f"|{_CJK_SENTENCE_END}[^\\S\\r\\n]*"
-            r"|(?=[\r\n])|\Z)"
+            r"|[^\r\n]"
+            f"(?:[^\\r\\n{stops}]+|(?!{end})[{stops}])*"
+            f"(?:{end})"
         )
     return re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
