@@ -979,22 +979,27 @@ def verify_command(ctx: click.Context, *, history: str) -> None:
     _say(ctx, f"{history}: {len(ids)} documents verified")
 
 
+def _export_options(func: _F) -> _F:
+    """Add the --format and -o options shared by export and store get."""
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        help="Write here instead of stdout.",
+    )(func)
+    return click.option(
+        "--format",
+        "out_format",
+        type=click.Choice(["json", "compact", "jsonl"]),
+        default="json",
+        show_default=True,
+        help="Full JSON, compact (xz deltas) or JSON Lines.",
+    )(func)
+
+
 @cli.command(name="export")
 @_history_args
-@click.option(
-    "--format",
-    "out_format",
-    type=click.Choice(["json", "compact", "jsonl"]),
-    default="json",
-    show_default=True,
-    help="Full JSON, compact (xz deltas) or JSON Lines.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write here instead of stdout.",
-)
+@_export_options
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -1070,20 +1075,7 @@ def _require_store(path: str) -> None:
 @store_group.command(name="get")
 @click.argument("store", type=click.Path(dir_okay=False, exists=True))
 @click.argument("doc_id", metavar="ID")
-@click.option(
-    "--format",
-    "out_format",
-    type=click.Choice(["json", "compact", "jsonl"]),
-    default="json",
-    show_default=True,
-    help="Full JSON, compact (xz deltas) or JSON Lines.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write here instead of stdout.",
-)
+@_export_options
 @click.pass_context
 def store_get(
     ctx: click.Context,
