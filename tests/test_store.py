@@ -37,6 +37,7 @@ from revtrack.exceptions import (
     StoreError,
 )
 
+from .corpora import NAMES
 from .strategies import stored_documents
 
 if TYPE_CHECKING:
@@ -669,17 +670,7 @@ class TestConcurrency:
 class TestCorpora:
     """Every revision of every corpus goes in and comes back byte-exact."""
 
-    @pytest.mark.parametrize(
-        "name",
-        [
-            "github-privacy-statement",
-            "github-terms-of-service",
-            "de-btmg",
-            "whatwg-url",
-            "awesome-readme",
-            "art-of-command-line-zh",
-        ],
-    )
+    @pytest.mark.parametrize("name", NAMES)
     def test_corpus(self, tmp_path: Path, name: str) -> None:
         """The texts read back match MANIFEST.json's SHA-256 values."""
         if not CORPORA.is_dir():

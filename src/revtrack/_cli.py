@@ -566,23 +566,6 @@ def import_govuk_command(
 # -- reading ----------------------------------------------------------------
 
 
-def _log_entry(revision: Revision) -> dict[str, Any]:
-    from ._model import thaw  # noqa: PLC0415
-    from ._time import format_timestamp, zone_name  # noqa: PLC0415
-
-    return {
-        "number": revision.number,
-        "at": format_timestamp(revision.at),
-        "zone": zone_name(revision.at),
-        "update_type": revision.update_type.value,
-        "note": revision.note,
-        "author": revision.author,
-        "digest": revision.digest,
-        "chain_digest": revision.chain_digest,
-        "meta": thaw(revision.meta),
-    }
-
-
 @cli.command(name="log")
 @_history_args
 @click.option("--json", "as_json", is_flag=True, help="Write a JSON array.")
@@ -606,7 +589,9 @@ def log_command(
 
     doc = _load(history, doc_id)
     if as_json:
-        entries = [_log_entry(r) for r in doc.revisions]
+        from ._formats import revision_json  # noqa: PLC0415
+
+        entries = [revision_json(r) for r in doc.revisions]
         text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
         _write_stdout(text.encode("utf-8"))
         return

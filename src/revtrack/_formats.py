@@ -67,6 +67,7 @@ __all__ = [
     "load",
     "loads",
     "read_jsonl",
+    "revision_json",
     "verify_revision",
     "write_jsonl",
 ]
@@ -148,7 +149,8 @@ def document_digest(doc: Document) -> str:
     )
 
 
-def _revision_json(revision: Revision) -> dict[str, Any]:
+def revision_json(revision: Revision) -> dict[str, Any]:
+    """Return a revision's metadata as JSON values: all but its text."""
     return {
         "number": revision.number,
         "at": format_timestamp(revision.at),
@@ -163,7 +165,7 @@ def _revision_json(revision: Revision) -> dict[str, Any]:
 
 
 def _history_json(doc: Document, *, compact: bool) -> dict[str, Any]:
-    revisions = [_revision_json(r) for r in doc.revisions]
+    revisions = [revision_json(r) for r in doc.revisions]
     if compact:
         placed = plan([r.text for r in doc.revisions], policy=ChainPolicy())
         for entry, revision, (link, delta) in zip(
