@@ -235,3 +235,42 @@ class TestInflate:
         """Any bytes either inflate or raise FormatError."""
         with contextlib.suppress(FormatError):
             inflate(data, limit=1000)
+
+
+class TestCharacterMatches:
+    """Inside a changed line, shared runs of characters are copied."""
+
+    _BASE = "".join(f"line {i} of the text\n" for i in range(100))
+    _ONE = "the first part of this line is shared by both"
+    _TWO = "and so is the second part, after a changed word"
+
+    @pytest.mark.parametrize(
+        ("old", "new", "expected"),
+        [
+            (
+                f"alpha {_ONE} omega\n",
+                f"ALPHA {_ONE} OMEGA\n",
+                ["ALPHA", "OMEGA"],
+            ),
+            (
+                f"alpha {_ONE} cat {_TWO} omega\n",
+                f"ALPHA {_ONE} dog {_TWO} OMEGA\n",
+                ["ALPHA", "dog", "OMEGA"],
+            ),
+            (
+                f"alpha {_ONE} omega\n",
+                f"ALPHA {_ONE} {_ONE} OMEGA\n",
+                ["ALPHA", "OMEGA"],
+            ),
+            (_ONE + _TWO, _TWO + _ONE, []),
+        ],
+    )
+    def test_only_changed_words_inserted(
+        self, old: str, new: str, expected: list[str]
+    ) -> None:
+        """A line changed at both ends inserts only the changed words."""
+        old, new = self._BASE + old + self._BASE, self._BASE + new + self._BASE
+        delta = make_delta(old, new)
+        inserted = [op for op in delta if isinstance(op, str)]
+        rebuilt = apply_delta(old, encode_delta(delta))
+        assert (expected, new) == (inserted, rebuilt)

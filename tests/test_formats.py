@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import hashlib
 import io
 import json
 import lzma
+import resource
+import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import pytest
@@ -19,12 +22,17 @@ from hypothesis import strategies as st
 import revtrack
 from revtrack import Document, Limits
 from revtrack.exceptions import (
+    DiskError,
     FormatError,
     IntegrityError,
     LimitExceededError,
 )
 
 from .strategies import stored_documents
+from .test_store import _FIRST, _noise, _spawn
+
+if TYPE_CHECKING:
+    from multiprocessing.queues import Queue
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -453,4 +461,71 @@ class TestJsonLines:
         (entry,) = [c for c in manifest["corpora"] if c["name"] == name]
         assert [d["sha256"] for d in entry["revision_details"]] == [
             hashlib.sha256(r.text.encode()).hexdigest() for r in doc.revisions
+        ]
+
+
+# -- a disk that refuses the write (issue 8) ---------------------------
+
+
+def _dump_too_big(path: str, queue: Queue[Any]) -> None:
+    """Dump a large document over *path* under a small file size limit."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8_000, hard))
+    doc = Document("big", "Big")
+    doc.publish(_noise(0, 60_000), at=_FIRST)
+    try:
+        revtrack.dump(doc, path)
+    except Exception as exc:  # noqa: BLE001
+        queue.put((type(exc).__name__, str(exc), getattr(exc, "errno", None)))
+    else:
+        queue.put(None)
+
+
+class TestDumpFaults:
+    """dump() to a path: a refused write is a DiskError, the file kept."""
+
+    def test_file_size_limit(self, tmp_path: Path) -> None:
+        """A dump failing with EFBIG leaves the old file and no temporary."""
+        path = tmp_path / "d.json"
+        revtrack.dump(_sample(), path)
+        before = path.read_bytes()
+        name, message, number = _spawn(_dump_too_big, str(path))
+        assert ("DiskError", errno.EFBIG) == (name, number)
+        assert "ulimit -f" in message
+        assert before == path.read_bytes()
+        assert ["d.json"] == [p.name for p in tmp_path.iterdir()]
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        """Dumping into a missing folder is a DiskError creating nothing."""
+        target = tmp_path / "missing" / "d.json"
+        with pytest.raises(DiskError, match="create the folder") as info:
+            revtrack.dump(_sample(), target)
+        assert isinstance(info.value, OSError)
+        assert errno.ENOENT == info.value.errno
+        assert [] == list(tmp_path.iterdir())
+
+    def test_over_folder(self, tmp_path: Path) -> None:
+        """Dumping over a folder fails at the rename and cleans up."""
+        (tmp_path / "d.json").mkdir()
+        with pytest.raises(DiskError) as info:
+            revtrack.dump(_sample(), tmp_path / "d.json")
+        assert errno.EISDIR == info.value.errno
+        assert ["d.json"] == [p.name for p in tmp_path.iterdir()]
+        assert [] == list((tmp_path / "d.json").iterdir())
+
+
+class TestJsonLinesChain:
+    """read_jsonl() chains the revisions it reads."""
+
+    def test_chain_digests(self) -> None:
+        """Each revision's chain digest covers the revision before it."""
+        doc = revtrack.read_jsonl(
+            revtrack.write_jsonl(_sample()), id="q", title="Q"
+        )
+        stored = [r.chain_digest for r in doc.revisions]
+        parents = [None, *stored[:-1]]
+        assert stored == [
+            r.compute_chain_digest(p)
+            for r, p in zip(doc.revisions, parents, strict=True)
         ]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import json
 import multiprocessing
 import os
+import resource
+import shutil
 import signal
 import sqlite3
+import tempfile
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +33,7 @@ from revtrack import (
 )
 from revtrack.exceptions import (
     ChronologyError,
+    DiskError,
     DocumentNotFoundError,
     FormatError,
     IntegrityError,
@@ -41,7 +46,7 @@ from .corpora import NAMES
 from .strategies import stored_documents
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from multiprocessing.queues import Queue
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -444,15 +449,15 @@ class TestFiles:
         with SQLiteStore(path) as store:
             store.put(_sample(count=4))
         db = sqlite3.connect(path)
-        first, body = db.execute(
-            "SELECT first, body FROM chunks WHERE first <= 3"
+        first, packed = db.execute(
+            "SELECT first, fields FROM chunks WHERE first <= 3"
             " ORDER BY first DESC LIMIT 1"
         ).fetchone()
-        fields, deltas = json.loads(_store._unpack(body, limit=1 << 20))
+        fields = json.loads(_store._unpack(packed, limit=1 << 20))
         fields[3 - first][3] = "Sneaky."
         db.execute(
-            "UPDATE chunks SET body = ? WHERE first = ?",
-            (_store._pack(json.dumps([fields, deltas]).encode()), first),
+            "UPDATE chunks SET fields = ? WHERE first = ?",
+            (_store._pack(json.dumps(fields).encode()), first),
         )
         db.commit()
         db.close()
@@ -468,7 +473,7 @@ class TestFiles:
             )
 
     def test_version_1_migrates(self, tmp_path: Path) -> None:
-        """A store in the version 1 layout opens as version 2, unchanged."""
+        """A store in the version 1 layout opens as the current, unchanged."""
         path = tmp_path / "s.db"
         db = sqlite3.connect(path, isolation_level=None)
         for statement in (
@@ -489,9 +494,50 @@ class TestFiles:
             "SELECT value FROM revtrack_meta WHERE key = 'schema'"
         ).fetchone()
         db.close()
-        assert (("2",), False) == (version, "revisions" in tables)
+        assert ((str(_store.SCHEMA_VERSION),), False) == (
+            version,
+            "revisions" in tables,
+        )
         with SQLiteStore(path) as store:
             assert 6 == len(store.get("quintet").revisions)
+
+    def test_version_2_migrates(self, tmp_path: Path) -> None:
+        """A store in the version 2 layout opens as the current, unchanged."""
+        path = tmp_path / "s.db"
+        doc = _sample(count=5)
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(doc)
+            store.put(_sample("other", 3))
+        _to_v2(path)
+        with SQLiteStore(path) as store:
+            assert doc == store.get("quintet")
+            assert doc.revisions[2] == store.revision("quintet", 3)
+            store.append("quintet", "More.", at="2020-01-01T00:00Z", note="M.")
+        db = sqlite3.connect(path)
+        version = db.execute(
+            "SELECT value FROM revtrack_meta WHERE key = 'schema'"
+        ).fetchone()
+        db.close()
+        assert (str(_store.SCHEMA_VERSION),) == version
+        with SQLiteStore(path) as store:
+            assert _sample("other", 3) == store.get("other")
+            assert 6 == len(store.get("quintet").revisions)
+
+    def test_damaged_version_2_is_left_alone(self, tmp_path: Path) -> None:
+        """A version 2 chunk that does not inflate stops the migration."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample(count=3))
+        _to_v2(path)
+        db = sqlite3.connect(path)
+        db.execute("UPDATE chunks SET body = ?", (_store._pack(b"[1]"),))
+        db.commit()
+        db.close()
+        before = _dump_sql(path)
+        with pytest.raises(IntegrityError) as info:
+            SQLiteStore(path)
+        assert (1, before) == (info.value.revision, _dump_sql(path))
 
     def test_vanished_document(self, tmp_path: Path) -> None:
         """A document row that disappears is noticed by ids()."""
@@ -535,6 +581,35 @@ class TestFiles:
             for extra in ("-wal", "-shm"):
                 Path(f"{path}{extra}").unlink(missing_ok=True)
         assert {"a": _sample("a"), "b": _sample("b", 6)} == docs
+
+
+def _dump_sql(path: Path) -> list[str]:
+    """Return the SQL that rebuilds the database at *path*."""
+    db = sqlite3.connect(path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+def _to_v2(path: Path) -> None:
+    """Rewrite a store as version 2 kept it: fields and deltas in one body."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = DELETE")
+    for first, doc, body, fields in db.execute(
+        "SELECT first, doc, body, fields FROM chunks"
+    ).fetchall():
+        value = [
+            json.loads(_store._unpack(fields, limit=1 << 20)),
+            json.loads(_store._unpack(body, limit=1 << 20)),
+        ]
+        db.execute(
+            "UPDATE chunks SET body = ? WHERE doc = ? AND first = ?",
+            (_store._pack(json.dumps(value).encode()), doc, first),
+        )
+    db.execute("ALTER TABLE chunks DROP COLUMN fields")
+    db.execute("UPDATE revtrack_meta SET value = '2' WHERE key = 'schema'")
+    db.close()
 
 
 def _write_v1(path: Path, doc: Document) -> None:
@@ -689,3 +764,400 @@ class TestCorpora:
         assert [d["sha256"] for d in entry["revision_details"]] == [
             hashlib.sha256(r.text.encode()).hexdigest() for r in back.revisions
         ]
+
+
+# -- faults (issue 8): a full disk, no permission, a file replaced, races --
+
+
+def _noise(i: int, size: int = 4096) -> str:
+    """Return *size* characters that compress badly, the same for each i."""
+    digests = (
+        hashlib.sha256(f"{i}-{j}".encode()).hexdigest()
+        for j in range(size // 64 + 1)
+    )
+    return "".join(digests)[:size]
+
+
+def _digests(path: Path) -> dict[str, list[str]]:
+    """Return every document's chain digests, each document verified."""
+    with SQLiteStore(path) as store:
+        docs = _store_docs(store)
+    for doc in docs.values():
+        doc.verify()
+    return {i: [r.chain_digest for r in d.revisions] for i, d in docs.items()}
+
+
+def _fill_until_full(path: str, queue: Queue[Any]) -> None:
+    """Append under a small file size limit until a write fails."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG, not a kill
+    committed: list[int] = []
+    with SQLiteStore(path) as store:
+        used = sum(
+            Path(f"{path}{extra}").stat().st_size
+            for extra in ("", "-wal")
+            if Path(f"{path}{extra}").exists()
+        )
+        _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (used + 24_000, hard))
+        errors = []
+        try:
+            for i in range(2, 200):
+                revision = store.append(
+                    "quintet", _noise(i), at=_FIRST.add(days=i), note=f"{i}."
+                )
+                committed.append(revision.number)
+        except Exception as exc:  # noqa: BLE001  # the parent judges it
+            errors.append(exc)
+        try:
+            big = Document("big", "Big")
+            big.publish(_noise(0, 60_000), at=_FIRST)
+            store.put(big)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+    queue.put(
+        (
+            committed,
+            [
+                (type(e).__name__, str(e), getattr(e, "errno", None))
+                for e in errors
+            ],
+        )
+    )
+
+
+def _spawn(target: Callable[..., None], *args: Any) -> Any:
+    """Run *target* in a fresh process and return what it put in a queue."""
+    context = multiprocessing.get_context("fork")  # no imports: quick
+    queue: Queue[Any] = context.Queue()
+    worker = context.Process(target=target, args=(*args, queue))
+    worker.start()
+    result = queue.get(timeout=60)
+    worker.join(30)
+    assert 0 == worker.exitcode
+    return result
+
+
+class TestDiskFull:
+    """A disk that refuses writes gives DiskError and loses nothing."""
+
+    def test_size_limit(self, tmp_path: Path) -> None:
+        """SQLite's own size limit (SQLITE_FULL) is a DiskError, ENOSPC."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample(count=3))
+        before = _digests(path)
+        big = Document("big", "Big")
+        big.publish(_noise(0, 40_000), at=_FIRST)
+        with SQLiteStore(path) as store:
+            (pages,) = store._db.execute("PRAGMA page_count").fetchone()
+            store._db.execute(f"PRAGMA max_page_count = {pages}")
+            with pytest.raises(DiskError, match="free some space") as info:
+                store.put(big)
+            assert errno.ENOSPC == info.value.errno
+            with pytest.raises(DiskError):
+                store.append(
+                    "quintet",
+                    _noise(1, 40_000),
+                    at=_FIRST.add(days=9),
+                    note="Too big.",
+                )
+            assert (("quintet",), _sample(count=3)) == (
+                store.ids(),
+                store.get("quintet"),
+            )
+        assert before == _digests(path)
+
+    def test_file_size_limit(self, tmp_path: Path) -> None:
+        """A write failing with EFBIG is a DiskError; commits all survive."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample(count=1))
+        committed, errors = _spawn(_fill_until_full, str(path))
+        assert ["DiskError", "DiskError"] == [name for name, _, _ in errors]
+        assert all(str(path) in message for _, message, _ in errors)
+        assert len(committed) >= 1
+        with SQLiteStore(path) as store:
+            assert ("quintet",) == store.ids()
+            doc = store.get("quintet")
+        doc.verify()
+        assert [1, *committed] == [r.number for r in doc.revisions]
+        assert [_noise(n) for n in committed] == [
+            r.text for r in doc.revisions[1:]
+        ]
+
+    def test_read_only_connection(self, tmp_path: Path) -> None:
+        """A refused write (SQLITE_READONLY) is a DiskError; nothing lost."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample())
+        before = _digests(path)
+        with SQLiteStore(path) as store:
+            store._db.execute("PRAGMA query_only = ON")
+            with pytest.raises(DiskError, match="permission"):
+                store.put(_sample("new"))
+            assert _sample() == store.get("quintet")
+        assert before == _digests(path)
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        """A store in a folder that does not exist is a DiskError."""
+        path = tmp_path / "missing" / "s.db"
+        with pytest.raises(DiskError, match="folder to exist") as info:
+            SQLiteStore(path)
+        assert str(path) in str(info.value)
+        assert [] == list(tmp_path.iterdir())
+
+
+def _try_writes(folder: str) -> list[tuple[str, str, int | None]]:
+    """Open a store, create one and dump a file in a read-only *folder*."""
+    doc = _sample()
+    attempts: list[Callable[[], object]] = [
+        lambda: SQLiteStore(Path(folder, "s.db")),
+        lambda: SQLiteStore(Path(folder, "new.db")),
+        lambda: revtrack.dump(doc, Path(folder, "d.json")),
+    ]
+    out = []
+    for attempt in attempts:
+        try:
+            attempt()
+        except Exception as exc:  # noqa: BLE001  # the test judges it
+            out.append(
+                (type(exc).__name__, str(exc), getattr(exc, "errno", None))
+            )
+        else:
+            out.append(("no error", "", None))
+    return out
+
+
+def _as_nobody(folder: str, queue: Queue[Any]) -> None:
+    """Run _try_writes as the unprivileged user 65534."""
+    try:
+        os.setgid(65534)
+        os.setuid(65534)
+    except PermissionError:
+        queue.put(None)
+        return
+    queue.put(_try_writes(folder))
+
+
+@pytest.fixture
+def readable_folder() -> Iterator[Path]:
+    """A folder any user may read, removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="revtrack-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+class TestPermissionDenied:
+    """A read-only store file and folder give DiskError naming the path."""
+
+    def test_read_only(self, readable_folder: Path) -> None:
+        """Opening, creating and dumping are refused; nothing changes."""
+        path = readable_folder / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample())
+        revtrack.dump(_sample(count=2), readable_folder / "d.json")
+        before = _digests(path)
+        old_dump = (readable_folder / "d.json").read_bytes()
+        for file in readable_folder.iterdir():
+            file.chmod(0o444)
+        readable_folder.chmod(0o555)
+        if os.geteuid() == 0:  # root writes through chmod; drop to nobody
+            results = _spawn(_as_nobody, str(readable_folder))
+            if results is None:
+                pytest.skip("cannot switch to an unprivileged user here")
+        else:
+            results = _try_writes(str(readable_folder))
+        readable_folder.chmod(0o755)
+        names = [name for name, _, _ in results]
+        assert ["DiskError"] * 3 == names
+        for (_, message, _), name in zip(
+            results, ("s.db", "new.db", "d.json"), strict=True
+        ):
+            assert str(readable_folder / name) in message
+        assert "permission" in results[0][1]
+        assert errno.EACCES == results[2][2]
+        assert before == _digests(path)
+        assert old_dump == (readable_folder / "d.json").read_bytes()
+        assert not (readable_folder / "new.db").exists()
+
+
+def _replace(path: Path, how: str, tmp_path: Path) -> None:
+    if how == "deleted":
+        path.unlink()
+        return
+    other = tmp_path / "other.db"
+    if how == "store":
+        with SQLiteStore(other) as store:
+            store.put(_sample("other", 2))
+    else:
+        other.write_bytes(b"not a store at all " * 300)
+    other.replace(path)
+
+
+class TestFileReplaced:
+    """The file of an open store replaced or deleted under it."""
+
+    @pytest.mark.parametrize("how", ["store", "garbage", "deleted"])
+    def test_reader_refuses(self, tmp_path: Path, how: str) -> None:
+        """Every later call is a StoreError; nothing mixes or is lost."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample("a"))
+        reader = SQLiteStore(path)
+        assert _sample("a") == reader.get("a")
+        _replace(path, how, tmp_path)
+        calls: list[Callable[[], object]] = [
+            reader.ids,
+            lambda: reader.get("a"),
+            lambda: reader.revision("a", 1),
+            lambda: reader.revisions("a"),
+            lambda: reader.find(title="Attorneys General"),
+            lambda: reader.append("a", "x", at=_FIRST.add(days=9), note="X"),
+            lambda: reader.put(_sample("b")),
+            lambda: reader.delete("a"),
+        ]
+        for call in calls:
+            with pytest.raises(StoreError, match="replaced or deleted"):
+                call()
+        reader.close()
+        if how == "store":
+            assert {"other": _sample("other", 2)} == _store_docs(
+                SQLiteStore(path)
+            )
+        elif how == "garbage":
+            with pytest.raises(StoreError, match="not a revtrack store"):
+                SQLiteStore(path)
+            assert b"not a store at all " * 300 == path.read_bytes()
+        else:
+            assert not path.exists()
+
+
+class TestFileStaysPut:
+    """A store whose file stays where it was keeps working."""
+
+    def test_relative_path_after_chdir(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Changing directory is not mistaken for a replaced file."""
+        monkeypatch.chdir(tmp_path)
+        with SQLiteStore("s.db") as store:
+            store.put(_sample())
+            (tmp_path / "elsewhere").mkdir()
+            monkeypatch.chdir(tmp_path / "elsewhere")
+            store.append("quintet", "x", at=_FIRST.add(days=9), note="X.")
+            assert 4 == len(store.get("quintet").revisions)
+
+
+def _putter(path: str, tag: str, queue: Queue[Any]) -> None:
+    """Put documents of its own and the same shared one, interleaved."""
+    with SQLiteStore(path) as store:
+        for i in range(8):
+            store.put(_sample(f"{tag}-{i}", 2))
+            store.put(_sample("shared", 9))  # the first creates it
+    queue.put(tag)
+
+
+def _append_then_put(path: str, tag: str, queue: Queue[Any]) -> None:
+    """Append to a shared document and put new ones, interleaved."""
+    with SQLiteStore(path) as store:
+        for i in range(8):
+            store.append(
+                "log", f"{tag} {i}\n" * 30, at=_FIRST, note=f"{tag} {i}"
+            )
+            store.put(_sample(f"{tag}-{i}", 2))
+    queue.put(tag)
+
+
+class TestWriterRaces:
+    """Writers in two processes, and a writer kept waiting too long."""
+
+    def test_put_put(self, tmp_path: Path) -> None:
+        """Two processes putting the same and their own documents both land."""
+        path = tmp_path / "s.db"
+        SQLiteStore(path).close()
+        context = multiprocessing.get_context("fork")
+        queue: Queue[Any] = context.Queue()
+        workers = [
+            context.Process(target=_putter, args=(str(path), name, queue))
+            for name in ("left", "right")
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [0, 0] == [worker.exitcode for worker in workers]
+        with SQLiteStore(path) as store:
+            assert {
+                "shared": _sample("shared", 9),
+                **{
+                    f"{tag}-{i}": _sample(f"{tag}-{i}", 2)
+                    for tag in ("left", "right")
+                    for i in range(8)
+                },
+            } == _store_docs(store)
+
+    def test_put_append(self, tmp_path: Path) -> None:
+        """Puts and appends racing from two processes lose nothing."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            doc = Document("log", "Log", allow_backwards=True)
+            doc.publish("start", at=_FIRST)
+            store.put(doc)
+        context = multiprocessing.get_context("fork")
+        queue: Queue[Any] = context.Queue()
+        workers = [
+            context.Process(
+                target=_append_then_put, args=(str(path), tag, queue)
+            )
+            for tag in ("up", "down")
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [0, 0] == [worker.exitcode for worker in workers]
+        with SQLiteStore(path) as store:
+            docs = _store_docs(store)
+        notes = [r.note or "" for r in docs.pop("log").revisions[1:]]
+        for tag in ("up", "down"):
+            assert [f"{tag} {i}" for i in range(8)] == [
+                n for n in notes if n.startswith(tag)
+            ]
+        assert {
+            f"{tag}-{i}": _sample(f"{tag}-{i}", 2)
+            for tag in ("up", "down")
+            for i in range(8)
+        } == docs
+
+    @pytest.mark.parametrize("operation", ["put", "append", "delete"])
+    def test_held_write(self, tmp_path: Path, operation: str) -> None:
+        """A writer kept out past its timeout is told to retry; no loss."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample())
+        before = _digests(path)
+        actions: dict[str, Callable[[SQLiteStore], object]] = {
+            "put": lambda s: s.put(_sample("new")),
+            "append": lambda s: s.append(
+                "quintet", "x", at=_FIRST.add(days=9), note="X."
+            ),
+            "delete": lambda s: s.delete("quintet"),
+        }
+        with (
+            SQLiteStore(path) as holder,
+            SQLiteStore(path, timeout=0.05) as waiter,
+        ):
+            with holder._transaction():
+                holder._db.execute(
+                    "UPDATE documents SET title = title WHERE 0"
+                )
+                with pytest.raises(StoreError, match="try again") as info:
+                    actions[operation](waiter)
+                assert not isinstance(info.value, DiskError)
+            assert before == _digests(path)
+            actions[operation](waiter)
+        assert before != _digests(path)

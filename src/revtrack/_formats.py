@@ -15,6 +15,7 @@ Document.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import hashlib
 import json
@@ -50,6 +51,7 @@ from ._time import (
     zone_name,
 )
 from .exceptions import (
+    DiskError,
     FormatError,
     IntegrityError,
     InvalidRevisionError,
@@ -526,22 +528,44 @@ def loads(
     )
 
 
+_ADVICE = {
+    errno.ENOSPC: "free some space",
+    errno.EDQUOT: "free some space or raise the quota",
+    errno.EFBIG: "raise the file size limit (ulimit -f)",
+    errno.EACCES: "check the permissions of the file and its folder",
+    errno.EPERM: "check the permissions of the file and its folder",
+    errno.EROFS: "write to a file system that is not read-only",
+    errno.ENOENT: "create the folder first",
+}
+
+
 def _write_atomically(target: PathOrFile, data: bytes) -> None:
+    """Write *data* to a temporary file beside *target*, then rename it."""
     if not isinstance(target, str | os.PathLike):
         target.write(data)
         return
     path = Path(target)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    temp = None
     try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
         Path(temp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink()
-        raise
+    except BaseException as exc:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                Path(temp).unlink()
+        if not isinstance(exc, OSError):
+            raise
+        advice = _ADVICE.get(exc.errno or 0, "fix that")
+        msg = (
+            f"cannot write {os.fspath(target)!r}: "
+            f"{exc.strerror or exc}; {advice} and try again. The file "
+            f"there, if any, is unchanged"
+        )
+        raise DiskError(msg, errno=exc.errno) from exc
 
 
 def dump(doc: Document, target: PathOrFile, *, compact: bool = False) -> None:
@@ -549,7 +573,9 @@ def dump(doc: Document, target: PathOrFile, *, compact: bool = False) -> None:
     Write *doc* to a file as :func:`dumps` would.
 
     A path is written atomically: the old file stays whole until the new
-    one is complete on disk.
+    one is complete on disk, and a write the disk refuses (full, too
+    large, no permission) raises :class:`~revtrack.exceptions.DiskError`
+    and leaves it as it was.
 
     >>> import io, revtrack
     >>> doc = revtrack.Document("d", "Title")
@@ -558,6 +584,10 @@ def dump(doc: Document, target: PathOrFile, *, compact: bool = False) -> None:
     >>> revtrack.dump(doc, buffer, compact=True)
     >>> revtrack.load(io.BytesIO(buffer.getvalue())) == doc
     True
+
+    Raises:
+        DiskError: If the file system refuses to write a path; the file
+            there is unchanged.
 
     .. versionadded:: 0.1.0
     """
@@ -739,6 +769,10 @@ def write_jsonl(doc: Document, target: PathOrFile | None = None) -> list[str]:
 
     Returns:
         The lines, each ending in a newline.
+
+    Raises:
+        DiskError: If the file system refuses to write a path; the file
+            there is unchanged.
 
     >>> import revtrack
     >>> doc = revtrack.Document("d", "Title")

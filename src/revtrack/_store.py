@@ -32,10 +32,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt  # noqa: TC003  # autodoc resolves annotations
+import errno
 import hashlib
 import json
 import lzma
+import os
 import sqlite3
+import zlib
 from collections.abc import Mapping  # noqa: TC003  # autodoc resolves it
 from typing import (
     TYPE_CHECKING,
@@ -66,6 +69,7 @@ from ._time import (
     zone_name,
 )
 from .exceptions import (
+    DiskError,
     DocumentNotFoundError,
     FormatError,
     IntegrityError,
@@ -76,7 +80,6 @@ from .exceptions import (
 )
 
 if TYPE_CHECKING:
-    import os
     from collections.abc import Callable, Iterator
     from types import TracebackType
 
@@ -85,7 +88,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "Store"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _APPLICATION_ID = 0x52547263  # "RTrc" in the SQLite header: ours
 # Small pages: a store of a few short histories is mostly its last page
 # of each table and each blob, so the page is the unit of waste. 512
@@ -147,11 +150,17 @@ _CHUNKS = """
         parent BLOB,
         head BLOB NOT NULL,
         body BLOB NOT NULL,
+        fields BLOB NOT NULL,
         PRIMARY KEY (doc, first)
     ) WITHOUT ROWID
 """
-_CHUNK_COLUMNS = "first, last, seg, seq, base, depth, span, parent, head, body"
+_CHUNK_COLUMNS = (
+    "first, last, seg, seq, base, depth, span, parent, head, body, fields"
+)
 _EMPTY_SUMMARY = "0" * 64
+# A delta stays zlib when LZMA2 would not shrink it below this fraction.
+_ZLIB_SLACK = 1.1
+_ZLIB_START = b"\x78"  # the first byte of zlib's header at its default window
 # Raw LZMA2 without a container: the digests catch damage, and a 60-byte
 # xz header on every chunk would cost more than it checks.
 _FILTERS: list[dict[str, Any]] = [
@@ -160,7 +169,7 @@ _FILTERS: list[dict[str, Any]] = [
 
 
 @runtime_checkable
-class Store(Protocol):
+class Store(Protocol):  # pragma: no mutate block  (never called)
     """
     What revtrack needs from a place that keeps many documents.
 
@@ -221,12 +230,27 @@ class Store(Protocol):
         """Release the store."""
 
 
-def _pack(data: bytes) -> bytes:
-    return lzma.compress(data, format=lzma.FORMAT_RAW, filters=_FILTERS)
+def _pack(data: bytes, *, delta: bool = False) -> bytes:
+    """
+    Compress a chunk blob: LZMA2, or zlib for a delta it hardly beats.
+
+    Deltas sit on the read path of every revision after them, and zlib
+    inflates about five times faster than LZMA2, so a delta is kept as
+    zlib unless LZMA2 saves more than a tenth. A zlib stream starts with
+    0x78, which no raw LZMA2 stream does, so no flag is stored.
+    """
+    packed = lzma.compress(data, format=lzma.FORMAT_RAW, filters=_FILTERS)
+    if delta:
+        quick = zlib.compress(data, 9)
+        if len(quick) <= len(packed) * _ZLIB_SLACK + 16:
+            return quick
+    return packed
 
 
 def _unpack(data: bytes, *, limit: int) -> bytes:
     """Decompress a chunk blob, refusing more than *limit* bytes out."""
+    if data[:1] == _ZLIB_START:
+        return inflate(data, limit=limit)
     engine = lzma.LZMADecompressor(format=lzma.FORMAT_RAW, filters=_FILTERS)
     try:
         out = engine.decompress(data, max_length=limit + 1)
@@ -273,6 +297,53 @@ def _fields(revision: Revision) -> list[Any]:
     ]
 
 
+def _store_error(path: str, exc: sqlite3.Error) -> StoreError:
+    """Say what a SQLite error means for the store, and what to do."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None  # extended
+    text = str(exc)
+    if primary in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED} or (
+        primary is None and ("locked" in text or "busy" in text)
+    ):
+        msg = (
+            f"{path!r} is locked by another writer ({text}); try again, "
+            f"or pass a longer timeout"
+        )
+        return StoreError(msg)
+    if primary == sqlite3.SQLITE_FULL:
+        msg = (
+            f"{path!r} cannot grow: the disk or the database's size limit "
+            f"is full ({text}); free some space and try again. Nothing "
+            f"committed before was lost"
+        )
+        return DiskError(msg, errno=errno.ENOSPC)
+    if primary == sqlite3.SQLITE_IOERR:
+        # EFBIG and EIO both arrive here; SQLite keeps the errno to itself.
+        msg = (
+            f"{path!r} could not be written ({text}): the disk may be "
+            f"full, the file past a size limit (ulimit -f) or the device "
+            f"failing; fix that and try again. Nothing committed before "
+            f"was lost"
+        )
+        return DiskError(msg)
+    if primary in {
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_CANTOPEN,
+    }:
+        msg = (
+            f"{path!r} cannot be opened for writing ({text}); a store needs "
+            f"its folder to exist and permission to write both the file "
+            f"and its folder (for the -wal and -shm files beside it): fix "
+            f"the permissions, or copy the store somewhere writable"
+        )
+        return DiskError(msg, errno=errno.EACCES)
+    if isinstance(exc, sqlite3.OperationalError):
+        return StoreError(f"{path!r} cannot be used as a store: {text}")
+    msg = f"{path!r} is damaged or not a revtrack store: {text}"
+    return StoreError(msg)
+
+
 def _damaged(doc_id: str, number: int, detail: object) -> NoReturn:
     msg = (
         f"revision {number} of {doc_id!r} cannot be read ({detail}); the "
@@ -294,7 +365,8 @@ class _Row:
     span: int
     parent: bytes | None
     head: bytes
-    body: bytes
+    body: bytes  # the deltas after the head
+    fields: bytes  # the fields of every revision in the chunk
 
     @classmethod
     def of(cls, row: tuple[Any, ...], doc_id: str) -> _Row:
@@ -306,6 +378,7 @@ class _Row:
             or (base is not None and (type(base) is not int or base >= first))
             or not isinstance(row[8], bytes)
             or not isinstance(row[9], bytes)
+            or not isinstance(row[10], bytes)
             or (row[7] is not None and not isinstance(row[7], bytes))
         ):
             _damaged(doc_id, first if type(first) is int else 0, "its row")
@@ -378,11 +451,14 @@ class SQLiteStore:
                 self._path, timeout=timeout, isolation_level=None
             )
         except sqlite3.Error as exc:
-            msg = f"cannot open {self._path!r} as a store: {exc}"
-            raise StoreError(msg) from exc
+            raise _store_error(self._path, exc) from exc
+        # Absolute, as SQLite keeps it: a later chdir changes nothing.
+        self._where = os.path.abspath(self._path)  # noqa: PTH100
+        self._file: tuple[int, int] | None = None
         try:
             with self._errors():
                 self._open()
+                self._file = self._identity()
         except BaseException:
             self._db.close()
             raise
@@ -430,6 +506,8 @@ class SQLiteStore:
                 self._db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
             if version == 1:
                 self._migrate_v1()
+            if version == 2:  # noqa: PLR2004
+                self._migrate_v2()
             self._db.execute(
                 "INSERT OR REPLACE INTO revtrack_meta VALUES ('schema', ?)",
                 (str(SCHEMA_VERSION),),
@@ -449,6 +527,36 @@ class SQLiteStore:
                 builder.add(revision)
             builder.flush()
         self._db.execute("DROP TABLE revisions")
+
+    def _migrate_v2(self) -> None:
+        """
+        Split every version 2 chunk body into its deltas and its fields.
+
+        Version 2 kept both in one LZMA2 stream, so reading a revision
+        inflated the fields of every chunk on its chain; version 3 keeps
+        the fields apart and may keep deltas as zlib (see ``_pack``).
+        """
+        self._db.execute(
+            "ALTER TABLE chunks ADD COLUMN fields BLOB NOT NULL DEFAULT x''"
+        )
+        rows = self._db.execute(
+            "SELECT chunks.doc, documents.id, chunks.first, chunks.body"
+            " FROM chunks JOIN documents ON documents.key = chunks.doc"
+        ).fetchall()
+        for key, doc_id, first, body in rows:
+            value = self._unpacked(body, doc_id, first)
+            if type(value) is not list or len(value) != 2:  # noqa: PLR2004
+                _damaged(doc_id, first, "its chunk is not [fields, deltas]")
+            self._db.execute(
+                "UPDATE chunks SET body = ?, fields = ?"
+                " WHERE doc = ? AND first = ?",
+                (
+                    _pack(_dump(value[1]), delta=True),
+                    _pack(_dump(value[0])),
+                    key,
+                    first,
+                ),
+            )
 
     def _legacy_revisions(self, key: int, doc_id: str) -> list[Revision]:
         """Read a document as version 1 stored it: a zlib row each."""
@@ -496,21 +604,40 @@ class SQLiteStore:
             raise StoreError(msg)
         return int(row[0])
 
+    def _identity(self) -> tuple[int, int] | None:
+        """Return the device and inode of the file, None if it has none."""
+        if self._path in {":memory:", ""}:
+            return None
+        try:
+            found = os.stat(self._where)  # noqa: PTH116  # Path: 4x slower
+        except OSError:
+            return (-1, -1)  # gone: never equal to a file's identity
+        return (found.st_dev, found.st_ino)
+
+    def _check_file(self) -> None:
+        """
+        Refuse to go on once the file was replaced or deleted under us.
+
+        SQLite keeps reading and writing the file it opened, so without
+        this a store would serve and commit revisions to a file no longer
+        at its path, and share the ``-wal`` file with whatever is there now.
+        """
+        if self._file is not None and self._identity() != self._file:
+            msg = (
+                f"{self._path!r} was replaced or deleted after this store "
+                f"opened it; close this SQLiteStore and open the path again "
+                f"(a store's file must stay in place while it is open)"
+            )
+            raise StoreError(msg)
+
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
+        self._check_file()
         try:
             yield
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                msg = (
-                    f"{self._path!r} is locked by another writer ({text}); "
-                    f"try again, or pass a longer timeout"
-                )
-            else:
-                msg = f"{self._path!r} cannot be used as a store: {text}"
-            raise StoreError(msg) from exc
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
+        except sqlite3.Error as exc:
+            raise _store_error(self._path, exc) from exc
+        except UnicodeDecodeError as exc:
             # SQLite hands back text it cannot decode when a byte is damaged.
             msg = f"{self._path!r} is damaged or not a revtrack store: {exc}"
             raise StoreError(msg) from exc
@@ -520,10 +647,15 @@ class SQLiteStore:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self._check_file()  # never commit to a file that left its path
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # A full disk or an I/O error has already rolled SQLite back;
+            # a second ROLLBACK would replace the real error with its own.
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def close(self) -> None:
         """
@@ -655,26 +787,32 @@ class SQLiteStore:
             _damaged(doc_id, number, "no chunk holds it")
         return row
 
+    def _unpacked(self, data: bytes, doc_id: str, number: int) -> Any:  # noqa: ANN401
+        """Return the JSON value packed in *data*, or report damage."""
+        try:
+            return json.loads(_unpack(data, limit=self._limits.max_size))
+        except (FormatError, ValueError, RecursionError) as exc:
+            _damaged(doc_id, number, exc)
+
+    def _deltas(self, row: _Row, doc_id: str) -> list[Any]:
+        """Return the deltas of a chunk's revisions after its head."""
+        value = self._unpacked(row.body, doc_id, row.first)
+        if type(value) is not list or len(value) != row.last - row.first:
+            _damaged(doc_id, row.first, "its chunk does not match its row")
+        return value
+
     def _body(
         self, row: _Row, doc_id: str
     ) -> tuple[list[list[Any]], list[Any]]:
         """Return the fields of a chunk's revisions and its deltas."""
-        try:
-            value = json.loads(_unpack(row.body, limit=self._limits.max_size))
-        except (FormatError, ValueError, RecursionError) as exc:
-            _damaged(doc_id, row.first, exc)
-        count = row.last - row.first + 1
+        fields = self._unpacked(row.fields, doc_id, row.first)
         if not (
-            type(value) is list
-            and len(value) == 2  # noqa: PLR2004
-            and type(value[0]) is list
-            and type(value[1]) is list
-            and len(value[0]) == count
-            and len(value[1]) == count - 1
-            and all(type(f) is list and len(f) == 8 for f in value[0])  # noqa: PLR2004
+            type(fields) is list
+            and len(fields) == row.last - row.first + 1
+            and all(type(f) is list and len(f) == 8 for f in fields)  # noqa: PLR2004
         ):
             _damaged(doc_id, row.first, "its chunk does not match its row")
-        return value[0], value[1]
+        return fields, self._deltas(row, doc_id)
 
     def _text_at(
         self, key: int, doc_id: str, number: int, memo: dict[int, str]
@@ -713,7 +851,7 @@ class SQLiteStore:
                     _damaged(doc_id, row.first, exc)
                 memo[row.first] = text
             if upto > row.first:
-                _fields, deltas = self._body(row, doc_id)
+                deltas = self._deltas(row, doc_id)
                 text = self._texts(row, text, deltas, doc_id, upto=upto)[-1]
                 memo[upto] = text
         return text
@@ -805,7 +943,7 @@ class SQLiteStore:
         row = chunk.row
         self._db.execute(
             f"INSERT OR REPLACE INTO chunks (doc, {_CHUNK_COLUMNS})"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 row.first,
@@ -817,7 +955,8 @@ class SQLiteStore:
                 row.span,
                 row.parent,
                 row.head,
-                _pack(_dump([chunk.fields, chunk.deltas])),
+                _pack(_dump(chunk.deltas), delta=True),
+                _pack(_dump(chunk.fields)),
             ),
         )
 
@@ -1359,7 +1498,8 @@ class _Builder:
                             base[1] + 1,
                             base[2] + cost,
                             parent,
-                            _pack(_dump(head)),
+                            _pack(_dump(head), delta=True),
+                            b"",
                             b"",
                         ),
                     )
@@ -1377,6 +1517,7 @@ class _Builder:
                 0,
                 parent,
                 _pack(text.encode("utf-8")),
+                b"",
                 b"",
             ),
         )

@@ -15,7 +15,8 @@ built-in exception a caller would catch anyway::
     │   ├── PatchFormatError   (ValueError) text is not a patch
     │   └── PatchConflictError              .failed: hunks that did not apply
     └── StoreError                          a store cannot do what was asked
-        └── DocumentNotFoundError (LookupError) no document with that id
+        ├── DocumentNotFoundError (LookupError) no document with that id
+        └── DiskError          (OSError)    disk full, no permission
 
     RevtrackWarning            (UserWarning)
     └── InconsistencyWarning                input disagrees with itself
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 __all__ = [
     "ChronologyError",
+    "DiskError",
     "DocumentNotFoundError",
     "FormatError",
     "InconsistencyWarning",
@@ -163,6 +165,27 @@ class DocumentNotFoundError(StoreError, LookupError):
 
     .. versionadded:: 0.1.0
     """
+
+
+class DiskError(StoreError, OSError):
+    """
+    The file system refused to write (or open) a store or history file.
+
+    The disk is full, the file would pass a size limit, permission is
+    denied, or the folder is read-only. The message names the file and
+    what to do; nothing committed before is lost, and a history file
+    written with :func:`revtrack.dump` keeps its old content.
+
+    Attributes:
+        errno: The operating system's error number (such as
+            ``errno.ENOSPC``) when it is known, else ``None``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, message: str, *, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
 
 
 class RevtrackWarning(UserWarning):
