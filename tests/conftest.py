@@ -19,4 +19,18 @@ settings.register_profile(
     parent=settings.get_profile("revtrack"),
     derandomize=True,
 )
+# `make mutation` runs the core tests once per mutant: few examples, the
+# same ones every run, so a mutant's verdict does not depend on luck.
+# mutmut runs pytest several times in one process, so a test class is
+# instantiated afresh each time; that is what differing_executors flags.
+settings.register_profile(
+    "mutation",
+    parent=settings.get_profile("ci"),
+    max_examples=10,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.differing_executors,
+    ],
+)
 settings.load_profile("ci" if os.environ.get("CI") else "revtrack")

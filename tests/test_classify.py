@@ -391,3 +391,34 @@ class TestAudit:
             ("a\n", {"at": "2019-05-02T10:00Z", "minor": True}),
         )
         assert audit(doc) == doc.audit()
+
+
+class TestClaimRegressions:
+    """Note claims: a bounded gap between verb and "link" keeps them cheap."""
+
+    def test_claim_within_a_sentence(self) -> None:
+        """A claimed link with no link change is still a note mismatch."""
+        doc = _history(
+            ("See the plan.\n", {"at": "2019-05-01T10:00Z"}),
+            (
+                "See the plans.\n",
+                {
+                    "at": "2019-05-02T10:00Z",
+                    "note": "Added, after much discussion, a link.",
+                },
+            ),
+        )
+        assert [(2, "note-mismatch")] == [
+            (f.revision, f.rule) for f in audit(doc)
+        ]
+
+    def test_long_note_of_verbs(self) -> None:
+        """A 50,000-character note of verbs makes no claim, and ends."""
+        doc = _history(
+            ("See the plan.\n", {"at": "2019-05-01T10:00Z"}),
+            (
+                "See the plans.\n",
+                {"at": "2019-05-02T10:00Z", "note": "add fix " * 6_250},
+            ),
+        )
+        assert [] == [f.rule for f in audit(doc) if f.rule == "note-mismatch"]

@@ -6,6 +6,8 @@ import contextlib
 import hashlib
 import json
 import os
+import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 import revtrack
 from revtrack import _cli
 from revtrack._cli import EXIT_DATA, EXIT_DIFFERENT, EXIT_OK, EXIT_USAGE, cli
+from revtrack._render import escape_terminal
 
 from .test_importers import CORPORA, build_repo, corpus
 
@@ -696,3 +699,166 @@ class TestBlame:
         """Word runs are marked with their revision and join to the text."""
         result = run("blame", str(history), "--granularity", "word")
         assert "[1]The [2]dog [3]sat!\n" == result.stdout
+
+
+# -- output safety (issue 8) ------------------------------------------------
+
+#: Escape sequences and bidi controls a hostile document might carry.
+_EVIL_TEXT = "Hello \x1b[2J world\u202e olleh\n\x9b31m tail\n"
+_CONTROLS = re.compile(
+    "\x1b|\r(?!\n)|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]"
+    "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    """A history whose texts, notes and id carry terminal controls."""
+    doc = revtrack.Document("evil\x1b[2J\u202e", "Title\x1b]0;pwned\x07")
+    doc.publish(_EVIL_TEXT, at="2019-07-31T10:00Z", note="First\x1b[31m.")
+    doc.update(
+        _EVIL_TEXT.replace("world", "world!"),
+        at="2019-08-01T10:00Z",
+        note="Bell\x07 \u2066x\u2069 \u202eton",
+    )
+    doc.update("Held on 4 May \x1b[1m.\n", at="2019-08-02T10:00Z", minor=True)
+    path = tmp_path / "evil.json"
+    revtrack.dump(doc, path)
+    return path
+
+
+#: Listings, with a piece of the document each must show escaped.
+_LISTINGS = [
+    ((), ("log",), "First\u241b[31m."),
+    (("--color", "always"), ("log",), "First\u241b[31m."),
+    ((), ("blame", "2"), "Hello \u241b[2J world!\\u202e olleh"),
+    ((), ("blame", "2", "--granularity", "word"), "\u241b[2J"),
+    ((), ("audit",), "May \u241b[1m."),
+    ((), ("history",), "First\u241b[31m."),
+    ((), ("diff", "1"), "\u241b[1m"),
+    (("--color", "always"), ("diff", "1"), "\u241b[1m"),
+]
+_DOCUMENTS = [
+    ("show", "1"),
+    ("log", "--json"),
+    ("blame", "2", "--json"),
+    ("audit", "--json"),
+    ("export",),
+    ("export", "--format", "jsonl"),
+    ("history", "--html"),
+    ("diff", "1", "--format", "unified"),
+    ("diff", "1", "--format", "markdown"),
+    ("diff", "1", "--format", "html"),
+]
+#: Exactly the colour codes the command line writes itself: click's yellow
+#: for digests and labels, and render_terminal's.
+_OWN_SGR = re.compile(r"\x1b\[(?:0|2|33|31|32|1;36|31;9|32;4|36;4|36;9)m")
+
+
+def _invoke(path: Path, args: tuple[str, ...]) -> Result:
+    """Run a command on *path*: its name, the path, then its arguments."""
+    return run(args[0], str(path), *args[1:])
+
+
+class TestTerminalSafety:
+    """No command lets a document's text drive the terminal."""
+
+    @pytest.mark.parametrize(("options", "args", "shown"), _LISTINGS)
+    def test_listings(
+        self,
+        hostile: Path,
+        options: tuple[str, ...],
+        args: tuple[str, ...],
+        shown: str,
+    ) -> None:
+        """Listings show controls as pictures, to a terminal or a pipe."""
+        result = run(*options, args[0], str(hostile), *args[1:])
+        assert result.exit_code in {EXIT_OK, EXIT_DIFFERENT}, result.stderr
+        assert shown in _OWN_SGR.sub("", result.stdout)
+        assert [] == _CONTROLS.findall(_OWN_SGR.sub("", result.stdout))
+        if options:
+            assert _OWN_SGR.search(result.stdout)
+
+    @pytest.mark.parametrize("args", _DOCUMENTS)
+    def test_documents_exact_to_pipes(
+        self, hostile: Path, args: tuple[str, ...]
+    ) -> None:
+        """Documents and machine formats keep every character in a pipe."""
+        result = _invoke(hostile, args)
+        assert result.exit_code in {EXIT_OK, EXIT_DIFFERENT}, result.stderr
+        assert "\u202e" in result.stdout
+        assert "\u241b" not in result.stdout
+
+    @pytest.mark.parametrize("args", _DOCUMENTS)
+    def test_documents_escaped_on_terminal(
+        self,
+        hostile: Path,
+        args: tuple[str, ...],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """On a terminal the same output arrives with controls shown."""
+        piped = _invoke(hostile, args).stdout
+        monkeypatch.setattr(_cli, "_stdout_is_terminal", lambda: True)
+        result = _invoke(hostile, args)
+        assert escape_terminal(piped) == result.stdout
+        assert [] == _CONTROLS.findall(result.stdout)
+
+    def test_show_exact_bytes(self, hostile: Path) -> None:
+        """Show to a pipe is the stored text byte for byte."""
+        result = run("show", str(hostile), "1")
+        assert _EVIL_TEXT.encode() == result.stdout_bytes
+
+    def test_store_ls(self, hostile: Path, tmp_path: Path) -> None:
+        """The store ls listing shows a hostile id with controls escaped."""
+        store = tmp_path / "s.sqlite"
+        assert (
+            EXIT_OK
+            == run("-q", "store", "put", str(store), str(hostile)).exit_code
+        )
+        result = run("store", "ls", str(store))
+        assert "evil\u241b[2J\\u202e\n" == result.stdout
+
+    def test_errors(self, tmp_path: Path) -> None:
+        """An error naming a hostile file name shows its controls."""
+        name = tmp_path / "no\x1b[2Jsuch\u202e.json"
+        line = _one_error_line(run("show", str(name)))
+        assert [] == _CONTROLS.findall(line)
+        assert "no\u241b[2Jsuch\\u202e.json" in line
+
+    def test_real_terminal(self, hostile: Path) -> None:
+        """Through a real pseudo-terminal, show sends no escape sequence."""
+        if not SCRIPT.exists():
+            pytest.skip(f"no console script at {SCRIPT}; pip install -e .")
+        main, side = pty.openpty()
+        with subprocess.Popen(
+            [str(SCRIPT), "show", str(hostile), "1"],
+            stdout=side,
+            stderr=subprocess.DEVNULL,
+        ) as child:
+            os.close(side)
+            chunks = []
+            with contextlib.suppress(OSError):  # EIO once the child exits
+                while chunk := os.read(main, 4096):
+                    chunks.append(chunk)
+            os.close(main)
+        assert 0 == child.returncode
+        shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+        assert [] == _CONTROLS.findall(shown)
+        assert "Hello \u241b[2J world\\u202e olleh\n" in shown
+
+
+class TestRevisionShorthandRegressions:
+    """References fuzzing found that escaped as tracebacks."""
+
+    @pytest.mark.parametrize("ref", ["1" * 5000, "-" + "1" * 5000, "9" * 19])
+    def test_long_numbers(self, history: Path, ref: str) -> None:
+        """A number too long for int() is an unknown revision, not a crash."""
+        result = run("show", str(history), ref)
+        assert EXIT_USAGE == result.exit_code
+        assert str(history) in _one_error_line(result)
+
+    def test_year_one_at_a_positive_offset(self, history: Path) -> None:
+        """A time before year 1 in UTC is an unknown revision, not a crash."""
+        result = run("show", str(history), "@0001-01-01T00:00+05:00")
+        assert EXIT_USAGE == result.exit_code
+        assert "outside years 1 to 9999" in _one_error_line(result)

@@ -5,16 +5,26 @@ from __future__ import annotations
 import contextlib
 import html.parser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import revtrack
 from revtrack import Change, parse_history_text, parse_timestamp
+from revtrack._history import (
+    DISPLAY_ZONE,
+    FIRST_PUBLISHED,
+    render_history_html,
+)
+from revtrack._time import format_display_date
 from revtrack.exceptions import FormatError
 
-from .strategies import documents, zones
+from .strategies import documents, instants, zones
+
+if TYPE_CHECKING:
+    import pendulum
 
 SEED = (
     Path(__file__).resolve().parents[2]
@@ -235,3 +245,118 @@ class TestChange:
         change = Change(parse_timestamp("2019-08-01T23:30+01:00"), "x")
         assert "2019-08-01" == str(change.day())
         assert "2019-08-02" == str(change.day(tz="Asia/Tokyo"))
+
+
+#: Pieces of notes that try to leave the text of an HTML element.
+_HOSTILE = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "</li></ol>",
+        '" onclick="x',
+        "'",
+        "&amp;",
+        "<time datetime=x>",
+        "\r\n",
+        "\x00",
+        "\x1b[2J",
+        "\u202e",
+        "\U0001f431",
+    ]
+)
+_ELEMENTS = {"section", "dl", "dt", "dd", "details", "summary", "ol", "li"}
+
+
+class _Elements(html.parser.HTMLParser):
+    """Every element with its attributes, and the text of each <li>."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.items: list[str] = []
+        self.open: list[str] = []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(
+        self, tag: str, attrs: list[tuple[str, str | None]]
+    ) -> None:
+        self.elements.append((tag, dict(attrs)))
+        self.open.append(tag)
+        if tag == "li":
+            self.items.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        assert tag == self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "li" in self.open:
+            self.items[-1] += data
+
+
+class TestHtmlSafety:
+    """No change note adds an element or attribute to history_html()."""
+
+    @settings(max_examples=50)
+    @given(
+        st.lists(
+            st.tuples(
+                instants(),
+                st.lists(st.one_of(_HOSTILE, st.characters()), max_size=8),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    def test_only_its_markup(
+        self, entries: list[tuple[pendulum.DateTime, list[str]]]
+    ) -> None:
+        """Only its own tags and attribute values; each note reads back."""
+        changes = [Change(at, "".join(pieces)) for at, pieces in entries]
+        tree = _Elements(render_history_html(changes))
+        instants_shown = {c.at.isoformat() for c in changes}
+        for tag, attributes in tree.elements:
+            if tag == "section":
+                assert {
+                    "class": "rt-history",
+                    "aria-label": "Page history",
+                } == attributes
+            elif tag == "time":
+                assert ["datetime"] == list(attributes)
+                assert attributes["datetime"] in instants_shown
+            else:
+                assert {} == attributes
+                assert tag in _ELEMENTS
+        assert tree.open == []
+        shown = [
+            format_display_date(c.at, tz=DISPLAY_ZONE)
+            + " "
+            + " ".join(c.note.split())
+            for c in changes
+        ]
+        listed = len(changes) > 1 or changes[0].note != FIRST_PUBLISHED
+        assert (shown if listed else []) == tree.items
+
+
+class TestHeaderRegressions:
+    """The footer header's pattern: same footers, no cubic backtracking."""
+
+    @pytest.mark.parametrize(
+        "toggle",
+        [
+            "+ show all updates",
+            "<u>+ show all updates</u>",
+            "<u> +show all updates </u>",
+            "<u>show all updates</u>",
+            "show all updates",
+            "+show all updates",
+        ],
+    )
+    def test_toggles(self, toggle: str) -> None:
+        """Each spelling of the toggle still reads."""
+        text = f"Published 31 July 2019   {toggle}"
+        assert [FIRST_PUBLISHED] == [c.note for c in parse_history_text(text)]
+
+    def test_long_run_of_spaces(self) -> None:
+        """A long run of spaces before a bad ending is refused, and ends."""
+        with pytest.raises(FormatError, match="expected 'Published <date>'"):
+            parse_history_text("Published 31 July 2019" + " " * 50_000 + "x")

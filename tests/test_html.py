@@ -177,3 +177,31 @@ class TestExtractLinks:
         """Any text gives links whose positions cut out their markup."""
         for link in extract_links(text):
             assert 0 <= link.start < link.end <= len(text)
+
+
+class TestFuzzRegressions:
+    """Pages and texts fuzzing found that broke html_to_text or were slow."""
+
+    @pytest.mark.parametrize(
+        ("html", "expected"),
+        [
+            ("<p>a<![im/b>c</p>", "ac\n"),
+            ("<p>a<![ x", "a\n"),
+            ("<p>a<![ ]>b", "ab\n"),
+            ("<p>a<![CDATA[x]]>b</p>", "ab\n"),
+        ],
+    )
+    def test_bad_marked_section(self, html: str, expected: str) -> None:
+        """A '<![' section html.parser cannot read is a comment to '>'."""
+        assert expected == html_to_text(html)
+
+    def test_href_after_a_stray_tag_start(self) -> None:
+        """A link whose start tag holds '<' before href is not a link."""
+        text = '<a title="<" href="/x">x</a> <a href="/y">y</a>'
+        assert [("y", "/y")] == [
+            (k.text, k.target) for k in extract_links(text)
+        ]
+
+    def test_unclosed_links(self) -> None:
+        """A run of unclosed '<a href="' holds no link, and ends."""
+        assert () == extract_links('<a href="' * 5000 + "x")

@@ -625,3 +625,57 @@ def test_equality_with_other_types() -> None:
     """A Document is never equal to a non-Document."""
     assert Document("d", "T") != "d"
     assert revtrack.Document("d", "T") == Document("d", "T")
+
+
+class TestLoneSurrogates:
+    """
+    A lone surrogate cannot be digested (fuzzing found it escaping loads).
+
+    Text was already refused; notes, authors, meta, ids, titles and URLs
+    raised UnicodeEncodeError when the digest was computed.
+    """
+
+    @pytest.mark.parametrize(
+        "options",
+        [
+            {"note": "Fixed \ud800."},
+            {"author": "\udc83"},
+            {"meta": {"k": "\ud800"}},
+            {"meta": {"\ud800": 1}},
+            {"meta": {"k": ["ok", {"deep": "\udfff"}]}},
+        ],
+    )
+    def test_update_refused(self, options: dict[str, Any]) -> None:
+        """The update is refused and the document keeps its revisions."""
+        doc = Document("d", "T")
+        first = doc.publish("a", at="2019-07-31T10:00Z")
+        options.setdefault("note", "Changed.")
+        with pytest.raises(InvalidRevisionError, match="lone surrogate"):
+            doc.update("b", at="2019-08-01T10:00Z", **options)
+        assert [first] == list(doc.revisions)
+
+    @pytest.mark.parametrize(
+        ("args", "options"),
+        [
+            (("d\ud800", "T"), {}),
+            (("d", "T\udc80"), {}),
+            (("d", "T"), {"url": "/\ud800"}),
+        ],
+    )
+    def test_document_refused(
+        self, args: tuple[str, str], options: dict[str, Any]
+    ) -> None:
+        """A document's id, title and URL must be encodable too."""
+        with pytest.raises(InvalidRevisionError, match="lone surrogate"):
+            Document(*args, **options)
+
+    def test_surrogate_pairs_welcome(self) -> None:
+        """Characters beyond the BMP (no lone surrogates) are kept."""
+        doc = Document("d\U0001f600", "T\U0001f600", url="/\U0001f600")
+        rev = doc.publish(
+            "a",
+            at="2019-07-31T10:00Z",
+            note="\U0001f600",
+            meta={"e": "\U0001f600"},
+        )
+        assert ("\U0001f600", "\U0001f600") == (rev.note, rev.meta["e"])

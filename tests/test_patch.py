@@ -768,3 +768,26 @@ class TestCorpora:
                 patch.invert().apply(new),
                 parsed,
             )
+
+
+class TestDeltaFuzzRegressions:
+    """Deltas that escaped as errors other than PatchFormatError."""
+
+    @pytest.mark.parametrize("sign", ["=", "-"])
+    def test_count_of_5000_digits(self, sign: str) -> None:
+        """A count too long for int() is refused (was ValueError)."""
+        with pytest.raises(PatchFormatError, match="expected '=n'"):
+            parse_delta("cat", sign + "1" * 5000)
+
+    def test_count_with_leading_zeros(self) -> None:
+        """A count padded with zeros still reads."""
+        assert "cut" == parse_delta("cat", "=01\t-1\t+u\t=0000001").new
+
+
+class TestJsonText:
+    """Patch.format('json') writes text as it is."""
+
+    def test_non_ascii_unescaped(self) -> None:
+        """Non-ASCII text stays readable, not escaped as JSON escapes."""
+        text = make_patch("cafe au lait", "café au lait").format("json")
+        assert (True, False) == ("é" in text, "\\u00e9" in text)

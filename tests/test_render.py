@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 from typing import Literal
 
@@ -21,7 +22,7 @@ from revtrack import (
     render_markdown,
     render_terminal,
 )
-from revtrack._render import _CSS
+from revtrack._render import _CSS, escape_terminal
 from revtrack.exceptions import InvalidRevisionError
 
 from .corpora import NAMES, pairs
@@ -921,3 +922,176 @@ class TestCorpora:
             )
             out = render_terminal(d)
             assert [] == _FORBIDDEN.findall(_SGR.sub("", out))
+
+
+# ------------------------------------------- output safety (issue 8)
+
+#: What a hostile document might hold to break out of HTML or a terminal.
+_HOSTILE = st.sampled_from(
+    [
+        "<",
+        ">",
+        "&",
+        '"',
+        "'",
+        "`",
+        "<script>alert(1)</script>",
+        "</td>",
+        "</tr></table>",
+        "</ins>",
+        "<del>",
+        '" onmouseover="x',
+        "<img src=x onerror=alert(1)>",
+        "&lt;",
+        "&#0;",
+        "<!--",
+        "]]>",
+        "\r\n",
+        "\r",
+        "\n",
+        "\t",
+        "\x00",
+        "\x1b[2J",
+        "\x1b]0;title\x07",
+        "\x9b31m",
+        "\x7f",
+        "\u202e",
+        "\u2066",
+        "\u200f",
+        "\u061c",
+        "\U0001f431",
+        "\U0001f3f3\ufe0f\u200d\U0001f308",
+    ]
+)
+
+
+def hostile_texts() -> st.SearchStrategy[str]:
+    """Document texts built from hostile pieces, words and any character."""
+    pieces = st.one_of(
+        _HOSTILE, st.sampled_from(["cat ", "dog ", "sat.\n"]), st.characters()
+    )
+    return st.lists(pieces, max_size=12).map("".join)
+
+
+class TestHtmlSafety:
+    """No document text adds an element or attribute to the HTML views."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(hostile_texts(), hostile_texts(), st.sampled_from(_STYLES))
+    def test_fragment(
+        self, old: str, new: str, style: Literal["inline", "side-by-side"]
+    ) -> None:
+        """Only the renderer's tags and attribute values; both texts read."""
+        tree = _Tree(render_html(revtrack.diff(old, new), style=style))
+        _check_elements(tree, _FRAGMENT_TAGS)
+        old_column, new_column = (
+            ("rt-diff", "rt-diff")
+            if style == "inline"
+            else ("rt-old", "rt-new")
+        )
+        assert (old, new) == (
+            tree.read(within=old_column, without="ins"),
+            tree.read(within=new_column, without="del"),
+        )
+
+    @settings(max_examples=40, deadline=None)
+    @given(hostile_texts(), hostile_texts(), hostile_texts())
+    def test_page(self, old: str, new: str, title: str) -> None:
+        """A standalone page adds only its own head, whatever the title."""
+        page = render_html(
+            revtrack.diff(old, new), standalone=True, title=title
+        )
+        tree = _Tree(page)
+        head = {
+            ("html", (("lang", "en"),)),
+            ("head", ()),
+            ("meta", (("charset", "utf-8"),)),
+            (
+                "meta",
+                (
+                    ("name", "viewport"),
+                    ("content", "width=device-width, initial-scale=1"),
+                ),
+            ),
+            (
+                "meta",
+                (
+                    ("http-equiv", "Content-Security-Policy"),
+                    (
+                        "content",
+                        "default-src 'none'; style-src 'unsafe-inline'",
+                    ),
+                ),
+            ),
+            ("title", ()),
+            ("style", ()),
+            ("body", ()),
+            ("main", ()),
+            ("h1", ()),
+            ("p", (("class", "rt-diff rt-legend"),)),
+        }
+        for tag, attributes in tree.elements:
+            if (tag, tuple(attributes.items())) not in head:
+                _check_element(tag, attributes, _FRAGMENT_TAGS)
+        assert tree.stack == []
+        titles = [
+            "".join(data for path, data in tree.text if path[-1:] == (end,))
+            for end in (("title", ""), ("h1", ""))
+        ]
+        assert [title, title] == titles
+        assert new == tree.read(within="rt-inline", without="del")
+
+
+#: Every Select Graphic Rendition sequence render_terminal writes.
+_OWN_SGR = re.compile(r"\x1b\[(?:0|2|31|32|1;36|31;9|32;4|36;4|36;9)m")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class TestTerminalSafety:
+    """No document text reaches the terminal as a control or bidi mark."""
+
+    @pytest.mark.parametrize(
+        ("text", "shown"),
+        [
+            ("\u202eevil", "\\u202eevil"),
+            ("a\u2066b\u2069c", "a\\u2066b\\u2069c"),
+            ("\u200e\u200f\u061c", "\\u200e\\u200f\\u061c"),
+            ("\u202a\u202b\u202c\u202d", "\\u202a\\u202b\\u202c\\u202d"),
+            ("\u2067\u2068", "\\u2067\\u2068"),
+        ],
+    )
+    def test_bidi_shown(self, text: str, shown: str) -> None:
+        """Each bidirectional formatting character shows as its code."""
+        d = Diff((E(Op.DELETE, text), E(Op.INSERT, text + "!")))
+        assert f"[-{shown}-]{{+{shown}!+}}" == render_terminal(d, color=False)
+
+    @settings(max_examples=80, deadline=None)
+    @given(hostile_texts(), hostile_texts(), st.booleans())
+    def test_only_own_escapes(self, old: str, new: str, color: bool) -> None:
+        """Only the renderer's own SGR codes; no control but tab and LF."""
+        out = render_terminal(revtrack.diff(old, new), color=color)
+        rest = _OWN_SGR.sub("", out).replace("\r\n", "\n")
+        assert [] == [
+            c
+            for c in rest
+            if unicodedata.category(c) == "Cc" and c not in "\n\t"
+        ]
+        assert [] == _BIDI.findall(out)
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.text())
+    def test_escape_terminal(self, text: str) -> None:
+        """The shared helper leaves no control but tab, LF and CR-LF."""
+        out = escape_terminal(text).replace("\r\n", "\n")
+        assert [] == [
+            c
+            for c in out
+            if unicodedata.category(c) == "Cc" and c not in "\n\t"
+        ]
+        assert [] == _BIDI.findall(out)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.text(alphabet=st.characters(exclude_categories=("Cc", "Cf"))))
+    def test_escape_terminal_keeps_text(self, text: str) -> None:
+        """Text without controls or format characters passes unchanged."""
+        assert text == escape_terminal(text)

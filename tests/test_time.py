@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from revtrack import format_timestamp, parse_timestamp
 from revtrack._time import (
+    epoch_micros,
     format_display_date,
     parse_display_date,
     restore_timestamp,
@@ -166,3 +167,54 @@ class TestDisplayDates:
         """Other date forms are refused, and the message shows the form."""
         with pytest.raises(FormatError, match="1 August 2019"):
             parse_display_date(text, tz="UTC")
+
+
+class TestFuzzRegressions:
+    """Inputs fuzzing found that escaped as errors other than FormatError."""
+
+    def test_zone_folder(self) -> None:
+        """A folder of the zone database is not a zone (was OSError)."""
+        with pytest.raises(FormatError, match="IANA time zone"):
+            parse_timestamp("2019-03-31T01:30", tz="Europe")
+
+    @pytest.mark.parametrize(
+        "text",
+        ["2019-08-01 09-30", "2019-08-01T09:30+24:00", "2019-08-01T09+0199"],
+    )
+    def test_offset_of_a_day_or_more(self, text: str) -> None:
+        """An offset Python cannot hold is refused (was ValueError)."""
+        with pytest.raises(FormatError, match="expected a date and time"):
+            parse_timestamp(text, tz="Europe/London")
+
+    def test_largest_offset(self) -> None:
+        """The largest offset Python holds still reads."""
+        when = parse_timestamp("2019-08-01T09:30-23:59")
+        assert "2019-08-01T09:30:00-23:59" == when.isoformat()
+
+    @pytest.mark.parametrize(
+        ("text", "zone"),
+        [("0001-01-01T00:00+05:00", "UTC"), ("9999-12-31T23:00-05:00", "UTC")],
+    )
+    def test_out_of_range_in_zone(self, text: str, zone: str) -> None:
+        """A time outside years 1 to 9999 in the zone asked for is refused."""
+        with pytest.raises(FormatError, match="outside years 1 to 9999"):
+            parse_timestamp(text, tz=zone)
+        with pytest.raises(FormatError, match="outside years 1 to 9999"):
+            restore_timestamp(text, zone)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "0001-01-01T00:00+05:00",
+            "9999-12-31T23:59:59.999999-05:00",
+            "2019-08-01T09:30:00.5+01:00",
+            "1969-12-31T23:59:59.25Z",
+        ],
+    )
+    def test_epoch_micros_at_the_ends(self, text: str) -> None:
+        """Epoch microseconds are exact even where UTC leaves the calendar."""
+        when = parse_timestamp(text)
+        epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        plain = dt.datetime.fromisoformat(text)  # not pendulum's arithmetic
+        expected = (plain - epoch) // dt.timedelta(microseconds=1)
+        assert expected == epoch_micros(when)

@@ -339,3 +339,24 @@ class TestTools:
         """Sampled consecutive corpus revisions come out byte-equal."""
         for old, new in corpora.pairs(name, 3):
             self._check(tmp_path, tool, old, new)
+
+
+class TestFuzzRegressions:
+    """Unified diffs that escaped as errors other than PatchFormatError."""
+
+    @pytest.mark.parametrize("offset", ["+8070", "-2400", "+0060"])
+    def test_offset_out_of_range(self, offset: str) -> None:
+        """A header offset of a day or more is refused (was ValueError)."""
+        text = (
+            f"--- a\t2019-08-01 09:30:00.000000000 {offset}\n"
+            "+++ b\n@@ -1 +1 @@\n-x\n+y\n"
+        )
+        with pytest.raises(PatchFormatError, match="line 1: expected a time"):
+            UnifiedDiff.parse(text)
+
+    def test_largest_offset(self) -> None:
+        """The largest offset Python holds still reads."""
+        text = "--- a\t2019-08-01 09:30:00 -2359\n+++ b\n@@ -1 +1 @@\n-x\n+y\n"
+        old_time = UnifiedDiff.parse(text).old_time
+        assert old_time is not None
+        assert dt.timedelta(hours=-23, minutes=-59) == old_time.utcoffset()

@@ -830,21 +830,24 @@ Rule = Literal[
     "substantive-minor", "note-mismatch", "time-backwards", "identical"
 ]
 
-# What a note claims, and the labels that bear the claim out.
+# What a note claims, and the labels that bear the claim out. The gap
+# between the verb and "link" is bounded: unbounded, a long note of
+# repeated verbs would rescan its rest from each one (quadratic time).
 _CLAIMS: tuple[tuple[re.Pattern[str], str, frozenset[LabelKind]], ...] = (
     (
-        re.compile(r"\badd(?:ed|s)?\b[^.]*\blinks?\b", re.IGNORECASE),
+        re.compile(r"\badd(?:ed|s)?\b[^.]{0,500}\blinks?\b", re.IGNORECASE),
         "a link was added",
         frozenset({LabelKind.LINK_ADDED}),
     ),
     (
-        re.compile(r"\bremov(?:ed|es?)\b[^.]*\blinks?\b", re.IGNORECASE),
+        re.compile(r"\bremov(?:ed|es?)\b[^.]{0,500}\blinks?\b", re.IGNORECASE),
         "a link was removed",
         frozenset({LabelKind.LINK_REMOVED}),
     ),
     (
         re.compile(
-            r"\b(?:updat|chang|correct|fix)\w*\b[^.]*\blinks?\b", re.IGNORECASE
+            r"\b(?:updat|chang|correct|fix)\w*\b[^.]{0,500}\blinks?\b",
+            re.IGNORECASE,
         ),
         "a link changed",
         frozenset(

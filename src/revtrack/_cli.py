@@ -8,7 +8,12 @@ load when a command runs. (Importing ``revtrack._cli`` runs the package's
 ``__init__``, so that saving shows only once ``__init__`` is lazy too.)
 Every error a command meets becomes one line on stderr and an exit code;
 files are written to a temporary file beside the target and renamed, so a
-failed command leaves ``-o`` as it was.
+failed command leaves ``-o`` as it was. A document's text never drives the
+terminal: listings (log, blame, audit, the history footer, store ls, and
+stderr) always pass it through ``escape_terminal``; documents and machine
+formats (show, export, ``--json``, ``--html``, the other diff formats) are
+written exactly to files and pipes and escaped only when stdout is a
+terminal.
 """
 
 from __future__ import annotations
@@ -68,7 +73,10 @@ class CliError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         """Write ``revtrack: <message>`` to stderr."""
-        click.echo(f"revtrack: {self.message}", file=file, err=file is None)
+        from ._render import escape_terminal  # noqa: PLC0415
+
+        line = escape_terminal(f"revtrack: {self.message}")
+        click.echo(line, file=file, err=file is None)
 
 
 def _code_for(exc: BaseException) -> int:
@@ -170,29 +178,38 @@ def _progress(
 def _say(ctx: click.Context, message: str) -> None:
     """Write a note to stderr unless --quiet."""
     if not _settings(ctx).get("quiet"):
-        click.echo(message, err=True)
+        click.echo(_shown(message), err=True)
 
 
 def _write_file(path: str, data: bytes) -> None:
     """Write *data* to *path* through a temporary file and a rename."""
-    import tempfile  # noqa: PLC0415
+    from ._formats import _write_atomically  # noqa: PLC0415
 
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        Path(temp).replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temp).unlink()
-        raise
+    _write_atomically(path, data)  # fsynced; DiskError says what to do
 
 
 def _write_stdout(data: bytes) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _shown(text: str) -> str:
+    """Return *text* with what could drive a terminal shown instead."""
+    from ._render import escape_terminal  # noqa: PLC0415
+
+    return escape_terminal(text)
+
+
+def _write_document(text: str) -> None:
+    """Write *text* exactly to a file or pipe, escaped to a terminal."""
+    _write_stdout(
+        (_shown(text) if _stdout_is_terminal() else text).encode("utf-8")
+    )
 
 
 def _is_store(path: str) -> bool:
@@ -248,7 +265,8 @@ def _revision(doc: Document, ref: str, path: str) -> Revision:
         raise click.UsageError(msg)
     value: int | str = ref
     count = len(doc.revisions)
-    if re.fullmatch(r"-?[0-9]+", ref) and (
+    # Longer runs of digits are digest prefixes (int() refuses 4300).
+    if re.fullmatch(r"-?[0-9]{1,18}", ref) and (
         ref.startswith("-") or 1 <= int(ref) <= count or len(ref) < 4  # noqa: PLR2004
     ):
         value = int(ref)
@@ -593,13 +611,13 @@ def log_command(
 
         entries = [revision_json(r) for r in doc.revisions]
         text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
-        _write_stdout(text.encode("utf-8"))
+        _write_document(text)
         return
     color = _use_color(ctx)
     width = len(str(len(doc.revisions)))
     lines = []
     for r in doc.revisions:
-        note = " ".join((r.note or "").split())
+        note = _shown(" ".join((r.note or "").split()))
         digest = (
             click.style(r.digest[:12], fg="yellow")
             if color
@@ -623,12 +641,15 @@ def show_command(*, history: str, doc_id: str | None, rev: str) -> None:
     r"""
     Write revision REV's text to stdout exactly as stored (default -1).
 
+    On a terminal, control and bidirectional formatting characters are
+    shown (ESC as ␛, U+202E as \u202e) instead of sent.
+
     \b
     Example:
       revtrack show policy.json @2019-08-01 > policy-then.md
     """
     doc = _load(history, doc_id)
-    _write_stdout(_revision(doc, rev, history).text.encode("utf-8"))
+    _write_document(_revision(doc, rev, history).text)
 
 
 @cli.command(name="history")
@@ -667,7 +688,11 @@ def history_command(
             when = doc.revision("@" + as_of.removeprefix("@")).at
             doc = doc.as_of(when)
         text = doc.history_html(tz=tz) if as_html else doc.history_text(tz=tz)
-    _write_stdout((text.rstrip("\n") + "\n").encode("utf-8"))
+    text = text.rstrip("\n") + "\n"
+    if as_html:
+        _write_document(text)
+    else:
+        _write_stdout(_shown(text).encode("utf-8"))
 
 
 _FORMATS = [
@@ -761,7 +786,7 @@ def diff_command(
             new_time=new.at,
             context=context_lines,
         )
-        _write_stdout(text.encode("utf-8"))
+        _write_document(text)
         ctx.exit(EXIT_DIFFERENT if text else EXIT_OK)
     with _about(history):
         result = revtrack.diff(
@@ -776,7 +801,10 @@ def diff_command(
     if result.changed or out_format not in {"term", "html", "markdown"}:
         # Views of the whole text say nothing when nothing changed.
         text = _render(ctx, result, out_format, title=doc.title)
-        _write_stdout(text.encode("utf-8"))
+        if out_format == "term":  # escaped already, and maybe coloured
+            _write_stdout(text.encode("utf-8"))
+        else:
+            _write_document(text)
     ctx.exit(EXIT_DIFFERENT if result.changed else EXIT_OK)
 
 
@@ -863,8 +891,10 @@ def blame_command(
         entries = [
             {"text": s.text, "revision": s.revision.number} for s in spans
         ]
-        text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
-    elif granularity == "line":
+        _write_document(json.dumps(entries, ensure_ascii=False, indent=2))
+        _write_stdout(b"\n")
+        return
+    if granularity == "line":
         width = len(str(target.number))
         color = _use_color(ctx)
         lines = []
@@ -875,7 +905,9 @@ def blame_command(
             )
             if color:
                 label = click.style(label, fg="yellow")
-            lines.append(f"{label}  {span.text.removesuffix(chr(10))}\n")
+            lines.append(
+                f"{label}  {_shown(span.text.removesuffix(chr(10)))}\n"
+            )
         text = "".join(lines)
     else:
         parts = []
@@ -884,7 +916,7 @@ def blame_command(
             if span.revision.number != previous:
                 parts.append(f"[{span.revision.number}]")
                 previous = span.revision.number
-            parts.append(span.text)
+            parts.append(_shown(span.text))
         text = _end_line("".join(parts))
     _write_stdout(text.encode("utf-8"))
 
@@ -920,13 +952,14 @@ def audit_command(
             {"revision": f.revision, "rule": f.rule, "evidence": f.evidence}
             for f in findings
         ]
-        text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+        _write_document(json.dumps(entries, ensure_ascii=False, indent=2))
+        _write_stdout(b"\n")
     else:
         text = "".join(
-            f"{f.revision}  {f.rule}  {' '.join(f.evidence.split())}\n"
+            f"{f.revision}  {f.rule}  {_shown(' '.join(f.evidence.split()))}\n"
             for f in findings
         )
-    _write_stdout(text.encode("utf-8"))
+        _write_stdout(text.encode("utf-8"))
     ctx.exit(EXIT_DIFFERENT if findings else EXIT_OK)
 
 
@@ -1011,10 +1044,13 @@ def _emit(
     if output is not None:
         _save(ctx, doc, output, kind)
         return
-    if kind == "compact" and sys.stdout.isatty():
-        msg = "compact output is binary; pass -o FILE or redirect stdout"
-        raise click.UsageError(msg)
-    _write_stdout(_serialise(doc, kind))
+    if kind == "compact":
+        if _stdout_is_terminal():
+            msg = "compact output is binary; pass -o FILE or redirect stdout"
+            raise click.UsageError(msg)
+        _write_stdout(_serialise(doc, kind))
+        return
+    _write_document(_serialise(doc, kind).decode("utf-8"))
 
 
 # -- stores -----------------------------------------------------------------
@@ -1048,7 +1084,7 @@ def store_ls(store: str) -> None:
         _require_store(store)
         with revtrack.SQLiteStore(store) as opened:
             ids = opened.ids()
-    _write_stdout("".join(f"{i}\n" for i in ids).encode("utf-8"))
+    _write_stdout("".join(f"{_shown(i)}\n" for i in ids).encode("utf-8"))
 
 
 def _require_store(path: str) -> None:

@@ -172,7 +172,9 @@ _DATE = r"[0-9]{1,2} [A-Z][a-z]+ [0-9]{4}"
 _HEADER = re.compile(
     rf"Published (?P<published>{_DATE})"
     rf"(?:\s+Last updated (?P<updated>{_DATE}))?"
-    r"(?:\s+(?:<u>)?\s*\+?\s*show all updates\s*(?:</u>)?)?",
+    # No two white space runs touch: "\s+(?:<u>)?\s*" would try every
+    # split of a long run of spaces (cubic time on a failing footer).
+    r"(?:\s+(?:<u>\s*)?(?:\+\s*)?show all updates\s*(?:</u>)?)?",
     re.IGNORECASE,
 )
 _ENTRY_START = re.compile(r"(?:[-*]\s+)?[0-9]+\.\s")

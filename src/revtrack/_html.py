@@ -238,6 +238,18 @@ class _Converter(HTMLParser):
             if tag == "pre":
                 self._pre -= 1
 
+    def parse_marked_section(
+        self,
+        i: int,
+        report: bool = True,  # noqa: FBT001, FBT002 (the base's signature)
+    ) -> int:
+        """Read a bad ``<![`` section as browsers do: a comment to ``>``."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:  # _markupbase's word for "unknown keyword"
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
     def handle_data(self, data: str) -> None:
         if not self._hiding:
             self._line.append(data)
@@ -344,8 +356,10 @@ _MARKDOWN = re.compile(
     r"\(\s{0,10}<?((?:[^\s()<>]|\([^\s()<>]{0,200}\)){1,2000})>?"
     r"(?:\s{1,10}\"[^\"\n]{0,500}\")?\s{0,10}\)"
 )
+# Before href, no "<": else each "<a" would try every href in the 2,000
+# characters after it, each with its own 2,000-character scan for ">".
 _HTML_LINK = re.compile(
-    r"<a\b[^>]{0,2000}?\bhref\s*=\s*(?:\"([^\"]{0,2000})\"|'([^']{0,2000})'"
+    r"<a\b[^<>]{0,2000}?\bhref\s*=\s*(?:\"([^\"]{0,2000})\"|'([^']{0,2000})'"
     r"|([^\s>\"']{1,2000}))[^>]{0,2000}>(.{0,2000}?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )

@@ -127,8 +127,22 @@ class FrozenMap(Mapping[str, Any]):
         return (FrozenMap, (self._data,))
 
 
+def _utf8(name: str, value: str) -> None:
+    """Refuse a lone surrogate: digests hash text as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        msg = (
+            f"{name} must be encodable as UTF-8, but holds a lone surrogate "
+            f"at offset {exc.start}"
+        )
+        raise InvalidRevisionError(msg) from exc
+
+
 def _freeze(value: object, path: str) -> Any:  # noqa: ANN401
     """Copy JSON-able *value* into read-only mappings and tuples."""
+    if isinstance(value, str):
+        _utf8(f"meta{path}", value)
     if isinstance(value, float) and not math.isfinite(value):
         msg = f"meta{path} must be a finite number, got {value!r}"
         raise InvalidRevisionError(msg)
@@ -140,6 +154,7 @@ def _freeze(value: object, path: str) -> Any:  # noqa: ANN401
             if not isinstance(key, str):
                 msg = f"meta{path} keys must be str, got {key!r}"
                 raise InvalidRevisionError(msg)
+            _utf8(f"meta{path} key", key)
             frozen[key] = _freeze(item, f"{path}[{key!r}]")
         return FrozenMap(frozen)
     if isinstance(value, list | tuple):
@@ -209,6 +224,8 @@ def _optional_str(name: str) -> Any:  # noqa: ANN401
         if value is not None and not isinstance(value, str):
             msg = f"{name} must be a str or None, got {type(value).__name__}"
             raise InvalidRevisionError(msg)
+        if value is not None:
+            _utf8(name, value)
 
     return check
 
@@ -465,9 +482,12 @@ class Document:
             if not isinstance(value, str) or not value.strip():
                 msg = f"{name} must be a non-empty str, got {value!r}"
                 raise InvalidRevisionError(msg)
+            _utf8(name, value)
         if url is not None and not isinstance(url, str):
             msg = f"url must be a str or None, got {type(url).__name__}"
             raise InvalidRevisionError(msg)
+        if url is not None:
+            _utf8("url", url)
         self._id = id
         self._title = title
         self._url = url

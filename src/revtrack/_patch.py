@@ -1067,7 +1067,13 @@ def parse_delta(old: str, delta: str) -> Diff:
         if sign == "+":
             edits.append((Op.INSERT, _decode_line(body, 1)))
             continue
-        if sign not in "=-" or not body.isdigit() or not body.isascii():
+        # int() refuses more than 4300 digits; no text is that long.
+        if (
+            sign not in "=-"
+            or not body.isdigit()
+            or not body.isascii()
+            or len(body) > 18  # noqa: PLR2004
+        ):
             msg = f"{where}: expected '=n', '-n' or '+text'"
             raise PatchFormatError(msg)
         count = int(body)

@@ -28,7 +28,12 @@ from .exceptions import InvalidRevisionError
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["render_html", "render_markdown", "render_terminal"]
+__all__ = [
+    "escape_terminal",
+    "render_html",
+    "render_markdown",
+    "render_terminal",
+]
 
 
 class _Kind(enum.Enum):
@@ -463,8 +468,15 @@ def render_html(
 
 # ----------------------------------------------------------------- terminal
 
-# C0 controls but tab and LF, a CR not starting a CRLF, DEL and C1 controls.
-_CONTROL = re.compile(r"\r(?!\n)|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls but tab and LF, a CR not starting a CRLF, DEL, C1 controls,
+# and the bidirectional formatting characters, which reorder what a
+# terminal shows without showing themselves ("Trojan Source",
+# CVE-2021-42574): ALM, LRM and RLM, the embeddings and overrides
+# (U+202A-U+202E) and the isolates (U+2066-U+2069).
+_CONTROL = re.compile(
+    r"\r(?!\n)|[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f"
+    r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _RESET = "\x1b[0m"
 
 
@@ -474,16 +486,29 @@ def _control_picture(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # U+2400 CONTROL PICTURES: ESC is ␛
     if code == 0x7F:  # noqa: PLR2004 - DEL
         return "\u2421"
-    return f"\\x{code:02x}"  # C1 controls have no pictures
+    if code <= 0x9F:  # noqa: PLR2004 - C1 controls have no pictures
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"  # bidirectional formatting
 
 
-def _escape_terminal(text: str) -> str:
+def escape_terminal(text: str) -> str:
+    r"""
+    Show, instead of send, what in *text* could drive a terminal.
+
+    Tab, line feed and a CR before a line feed pass; other C0 controls and
+    DEL become their control pictures, C1 controls ``\x9b`` and
+    bidirectional formatting characters ``\u202e``. The terminal renderer
+    and the command line both use it.
+
+    >>> escape_terminal("\x1b[2Jabc\u202edef\n")
+    '␛[2Jabc\\u202edef\n'
+    """
     return _CONTROL.sub(_control_picture, text)
 
 
 def _paint(text: str, sgr: str | None) -> str:
     """Colour *text* line by line, so no colour runs past a line break."""
-    text = _escape_terminal(text)
+    text = escape_terminal(text)
     if sgr is None:
         return text
     out = []
@@ -561,6 +586,9 @@ def render_terminal(diff: Diff, *, color: bool = True) -> str:
     tab, line feed and a carriage return before a line feed are shown
     instead of sent, C0 controls and DEL as their Unicode control pictures
     (ESC as ``␛``, BEL as ``␇``, DEL as ``␡``) and C1 controls as ``\x9b``.
+    Nor can they reorder it ("Trojan Source"): the bidirectional formatting
+    characters (U+061C, U+200E, U+200F, U+202A to U+202E and U+2066 to
+    U+2069) are shown as ``\u202e``.
 
     >>> import revtrack
     >>> d = revtrack.diff("the cat sat", "the dog sat")

@@ -56,7 +56,9 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # ISO 8601 date and time, optionally with an offset; pendulum does the rest.
 _ISO_DATETIME = re.compile(
     r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}[T ][0-9]{2}(:?[0-9]{2}(:?[0-9]{2}"
-    r"([.,][0-9]{1,9})?)?)?(?P<offset>Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+    r"([.,][0-9]{1,9})?)?)?"
+    # Python's offsets stay under 24 hours: '-30' would fail later.
+    r"(?P<offset>Z|[+-](?:[01][0-9]|2[0-3])(:?[0-5][0-9])?)?"
 )
 _HINT = (
     "write an ISO 8601 timestamp with an offset, such as "
@@ -78,7 +80,8 @@ def utc_now() -> pendulum.DateTime:
 def _zone(tz: str) -> pendulum.Timezone | pendulum.FixedTimezone:
     try:
         return pendulum.timezone(tz)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError) as exc:
+    # A folder of the zone database ('Europe') is an OSError.
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError) as exc:
         msg = (
             f"expected an IANA time zone name such as 'Europe/London', "
             f"got {tz!r}"
@@ -109,6 +112,15 @@ def _offset_text(value: dt.datetime) -> str:
     return f"{sign}{hours:02}:{minutes:02}"
 
 
+def _convert(value: pendulum.DateTime, tz: str) -> pendulum.DateTime:
+    zone = _zone(tz)
+    try:
+        return value.in_tz(zone)
+    except OverflowError as exc:  # 0001-01-01T00:00+05:00 in UTC
+        msg = f"{value.isoformat()!r} in {tz} falls outside years 1 to 9999"
+        raise FormatError(msg) from exc
+
+
 def _from_datetime(value: dt.datetime, tz: str | None) -> pendulum.DateTime:
     if value.tzinfo is None or value.utcoffset() is None:
         if tz is None:
@@ -116,7 +128,7 @@ def _from_datetime(value: dt.datetime, tz: str | None) -> pendulum.DateTime:
             raise FormatError(msg)
         return _localize(value, tz, value)
     if tz is not None:
-        return pendulum.instance(value).in_tz(_zone(tz))
+        return _convert(pendulum.instance(value), tz)
     if isinstance(value.tzinfo, zoneinfo.ZoneInfo):
         return pendulum.instance(value, tz=_zone(value.tzinfo.key))
     if isinstance(value, pendulum.DateTime):
@@ -300,7 +312,7 @@ def restore_timestamp(text: str, zone: str | None) -> pendulum.DateTime:
     value = parse_timestamp(text)
     if zone is None:
         return value
-    return value.in_tz(_zone(zone))
+    return _convert(value, zone)
 
 
 def epoch_micros(when: dt.datetime) -> int:
@@ -310,7 +322,10 @@ def epoch_micros(when: dt.datetime) -> int:
     >>> epoch_micros(parse_timestamp("1970-01-01T00:00:01.5Z"))
     1500000
     """
-    return calendar.timegm(when.utctimetuple()) * 1_000_000 + when.microsecond
+    # Not utctimetuple(): it overflows for 0001-01-01 at a positive offset.
+    offset = when.utcoffset() or dt.timedelta()
+    micros = calendar.timegm(when.timetuple()) * 1_000_000 + when.microsecond
+    return micros - offset // dt.timedelta(microseconds=1)
 
 
 def canonical_json(value: Any) -> bytes:  # noqa: ANN401
