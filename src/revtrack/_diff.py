@@ -36,7 +36,7 @@ from ._tokens import GRANULARITIES, count_words, tokenize
 from .exceptions import InvalidRevisionError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
 __all__ = ["Diff", "DiffStats", "Edit", "Move", "Op", "diff"]
 
@@ -125,7 +125,7 @@ class Move:
     >>> d.edits[m.source].op.name, d.edits[m.destination].op.name
     ('DELETE', 'INSERT')
     >>> [(e.op.name, e.text) for e in m.edits if e.op is not Op.EQUAL]
-    [..., ('DELETE', 'moves'), ('INSERT', 'moved'), ...]
+    [('DELETE', 'moves'), ('INSERT', 'moved'), ('DELETE', '\n')]
 
     .. versionadded:: 0.1.0
     """
@@ -265,6 +265,9 @@ _WORK_PER_CHAR = 1
 _PAIR_WORK = 1 << 14
 # ... and any changed block of lines or sentences above this, pair by pair.
 _SPLIT_WORK = 1 << 22
+# Pairing aligns the units of two blocks by their lengths when the product
+# of their numbers of units is at most this, and first with first above.
+_ALIGN_WORK = 1 << 12
 # Code points available to stand for tokens: all but the surrogates.
 _SURROGATES = 0xD800  # the first of 0x800 code points a str may not hold
 _MAX_CODES = sys.maxunicode + 1 - 0x800
@@ -469,6 +472,76 @@ def _unique_anchors(
     return chain
 
 
+def _pair_units(
+    a: Sequence[str], b: Sequence[str], *, aligned: bool
+) -> list[tuple[int, int]]:
+    """
+    Pair the units of *a* and *b*, in order.
+
+    If *aligned*, only units that carry text pair, and small blocks are
+    aligned by dynamic programming to pair units of like length (the
+    longest pairs hold the most matches of a rewritten text); larger ones
+    pair first with first. Otherwise every unit pairs by its position.
+    """
+    if not aligned:
+        return list(zip(range(len(a)), range(len(b)), strict=False))
+    xs = [i for i, unit in enumerate(a) if not unit.isspace()]
+    ys = [j for j, unit in enumerate(b) if not unit.isspace()]
+    if len(xs) * len(ys) > _ALIGN_WORK:
+        return list(zip(xs, ys, strict=False))
+    sizes = [len(b[j]) for j in ys]
+    rows = [[0] * (len(ys) + 1)]
+    for i in xs:
+        above, row = rows[-1], [0]
+        size = len(a[i])
+        for j, other in enumerate(sizes):
+            row.append(max(above[j + 1], row[j], above[j] + min(size, other)))
+        rows.append(row)
+    pairs = []
+    p, q = len(xs), len(ys)
+    while p and q:
+        if rows[p][q] == rows[p - 1][q]:
+            p -= 1
+        elif rows[p][q] == rows[p][q - 1]:
+            q -= 1
+        else:
+            p, q = p - 1, q - 1
+            pairs.append((xs[p], ys[q]))
+    pairs.reverse()
+    return pairs
+
+
+def _pairs(
+    a: Sequence[str], b: Sequence[str], i0: int, j0: int, *, aligned: bool
+) -> list[tuple[str, int, int, int, int]]:
+    """
+    Split two blocks of changed units into blocks diffed one by one.
+
+    Each block ends at a pair of units (see :func:`_pair_units`) and
+    takes the unpaired units before it; the last takes what is left.
+    """
+    todo = []
+    i = j = 0
+    pairs = _pair_units(a, b, aligned=aligned)
+    for k, (x, y) in enumerate(pairs):
+        last = k == len(pairs) - 1
+        end_x, end_y = (len(a), len(b)) if last else (x + 1, y + 1)
+        same = a[i:end_x] == b[j:end_y]
+        todo.append(
+            (
+                "equal" if same else "finer",
+                i0 + i,
+                i0 + end_x,
+                j0 + j,
+                j0 + end_y,
+            )
+        )
+        i, j = end_x, end_y
+    if i < len(a) or j < len(b):
+        todo.append(("finer", i0 + i, i0 + len(a), j0 + j, j0 + len(b)))
+    return todo
+
+
 def _key_function(
     level: str, *, whitespace: bool, case: bool, typography: bool
 ) -> Callable[[str], str] | None:
@@ -611,13 +684,16 @@ class _Differ:
                 # in order, the last pair taking what is left over, rather
                 # than as one block whose exact diff costs the square of
                 # its size.
-                for k in range(pairs):
-                    last = k == pairs - 1
-                    i_end = m1 if last else m0 + k + 1
-                    j_end = n1 if last else n0 + k + 1
-                    same = ka[m0 + k : i_end] == kb[n0 + k : j_end]
-                    kind = "equal" if same else "finer"
-                    todo.append((kind, m0 + k, i_end, n0 + k, j_end))
+                todo += _pairs(
+                    ka[m0:m1],
+                    kb[n0:n1],
+                    m0,
+                    n0,
+                    # Semantic cleanup replaces a rewritten block whole
+                    # anyway: pairing its paragraphs with care only spends
+                    # the search budget on matches it would then drop.
+                    aligned=self.cleanup != "semantic",
+                )
             elif not anchors:
                 if m0 < m1 or n0 < n1:
                     todo.append(("finer", m0, m1, n0, n1))
@@ -828,6 +904,14 @@ def _find_moves(
     edits: list[Edit], differ: _Differ, threshold: float
 ) -> tuple[list[Edit], list[Move]]:
     """Pair deleted and inserted blocks that are similar enough into moves."""
+    # A moved paragraph next to another changed one shares its deletion or
+    # insertion: each paragraph of a change is a candidate of its own, and
+    # the pieces that do not move are joined again at the end.
+    original = edits
+    edits = [
+        attrs.evolve(edits[i], text=piece) if pieces > 1 else edits[i]
+        for i, pieces, piece in _paragraph_pieces(edits)
+    ]
     sources = [
         i
         for i, e in enumerate(edits)
@@ -839,7 +923,7 @@ def _find_moves(
         if e.op is Op.INSERT and len("".join(e.text.split())) >= _MIN_MOVE
     ]
     if not sources or not targets:
-        return edits, []
+        return original, []
     # Score on the minimal word diff; show the readable one.
     scorer = attrs.evolve(differ, granularity="word", cleanup="none")
     inner = attrs.evolve(differ, granularity="word", cleanup="semantic")
@@ -903,12 +987,55 @@ def _find_moves(
         if best is not None:
             used.add(best[1])
             pairs.append((s, best[1], best[2]))
-    moves = []
-    for number, (s, t, inner_edits) in enumerate(pairs, start=1):
+    if not pairs:
+        return original, []
+    for number, (s, t, _inner) in enumerate(pairs, start=1):
         edits[s] = attrs.evolve(edits[s], move=number)
         edits[t] = attrs.evolve(edits[t], move=number)
-        moves.append(Move(number, s, t, tuple(inner_edits)))
-    return edits, moves
+    # Join the neighbouring pieces of one change that found no move, in
+    # one join per run of pieces.
+    runs: list[list[Edit]] = []
+    where: list[int] = []
+    for e in edits:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and e.op is last.op is not Op.EQUAL
+            and e.move is None
+            and last.move is None
+        ):
+            runs[-1].append(e)
+        else:
+            runs.append([e])
+        where.append(len(runs) - 1)
+    joined = [
+        run[0]
+        if len(run) == 1
+        else attrs.evolve(run[0], text="".join(e.text for e in run))
+        for run in runs
+    ]
+    moves = [
+        Move(number, where[s], where[t], tuple(inner))
+        for number, (s, t, inner) in enumerate(pairs, start=1)
+    ]
+    return joined, moves
+
+
+def _paragraph_pieces(edits: list[Edit]) -> Iterator[tuple[int, int, str]]:
+    """
+    Yield each edit's index, its number of pieces and a piece.
+
+    A deletion or insertion of several paragraphs is split into them;
+    anything else is one piece.
+    """
+    for i, e in enumerate(edits):
+        pieces = (
+            tokenize(e.text, "paragraph")
+            if e.op is not Op.EQUAL and "\n" in e.text
+            else [e.text]
+        )
+        for piece in pieces:
+            yield i, len(pieces), piece
 
 
 def _compute_stats(edits: Sequence[Edit]) -> DiffStats:
