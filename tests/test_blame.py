@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import random
 import re
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import pendulum
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -241,3 +244,62 @@ class TestBlame:
         """Histories that move and repeat whole lines pass the checker."""
         texts = ["".join(lines) for lines in histories]
         check(texts, blame(_document(texts)), "line")
+
+
+_WORDS = (  # noqa: SIM905 - reads better than a column of words
+    "the a of to and in for on with by from at as is are was be this "
+    "that guidance rules apply people must should may can form tax fee "
+    "date"
+).split()
+
+
+def _sentence(rng: random.Random) -> str:
+    words = rng.choices(_WORDS, k=rng.randint(5, 14))
+    return " ".join(words).capitalize() + "."
+
+
+def _long_history(n: int) -> list[str]:
+    """Return *n* seeded texts of about 2 KB, each one small edit apart."""
+    rng = random.Random(8)  # noqa: S311 - seeded test data
+    paras = [[_sentence(rng) for _ in range(2)] for _ in range(8)]
+    texts = []
+    for _ in range(n):
+        texts.append("\n\n".join(" ".join(p) for p in paras) + "\n")
+        para = rng.choice(paras)
+        roll = rng.random()
+        if roll < 0.5:
+            s = rng.randrange(len(para))
+            words = para[s].split(" ")
+            words[rng.randrange(len(words) - 1)] = rng.choice(_WORDS)
+            para[s] = " ".join(words)
+        elif roll < 0.75 and len(texts[-1]) < 2000:
+            para.insert(rng.randrange(len(para) + 1), _sentence(rng))
+        elif roll < 0.9 and len(para) > 1:
+            del para[rng.randrange(len(para))]
+        else:
+            paras.append(paras.pop(paras.index(para)))
+    return texts
+
+
+class TestMemoryBound:
+    """Blame's peak memory does not grow with the number of revisions."""
+
+    def test_long_history(self) -> None:
+        """3,000 revisions of 2 KB: at most 60x the largest revision."""
+        texts = _long_history(3_000)
+        doc = Document("d", "T")
+        start = pendulum.datetime(2019, 7, 31, tz="UTC")
+        doc.publish(texts[0], at=start)
+        for minutes, text in enumerate(texts[1:], start=1):
+            doc.update(text, at=start.add(minutes=minutes), minor=True)
+        # Compile the tokenizers' patterns before counting.
+        blame(_document(["One. Two\n", "One! Three\n"]), granularity="word")
+        tracemalloc.start()
+        try:
+            spans = blame(doc)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert texts[-1] == "".join(s.text for s in spans)
+        largest = max(len(t.encode()) for t in texts)
+        assert peak <= 60 * largest

@@ -402,7 +402,9 @@ def blame(
         document.latest if revision is None else document.revision(revision)
     )
     chain = _Chain(granularity, revisions[0].text, revisions[0].number)
-    for before, after in itertools.pairwise(revisions[: target.number]):
+    # islice, not a slice: a copy would cost memory per revision.
+    chain_revisions = itertools.islice(revisions, target.number)
+    for before, after in itertools.pairwise(chain_revisions):
         if after.text != before.text:
             change = diff(before.text, after.text, granularity=granularity)
             chain.step(change, after.text, after.number)
