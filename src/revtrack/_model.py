@@ -208,14 +208,7 @@ def _text(value: object) -> str:
             f"first (text.decode('utf-8'))"
         )
         raise InvalidRevisionError(msg)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        msg = (
-            f"text must be encodable as UTF-8, but holds a lone surrogate "
-            f"at offset {exc.start}"
-        )
-        raise InvalidRevisionError(msg) from exc
+    _utf8("text", value)
     return value
 
 
