@@ -211,7 +211,10 @@ class TestIntegrity:
     @settings(
         max_examples=150,
         deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
+        suppress_health_check=[
+            *settings().suppress_health_check,
+            HealthCheck.too_slow,
+        ],
     )
     @given(st.data(), st.booleans())
     def test_flipped_byte(self, data: st.DataObject, compact: bool) -> None:

@@ -92,7 +92,10 @@ class TestPutGet:
     @settings(
         max_examples=20,
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture],
+        suppress_health_check=[
+            *settings().suppress_health_check,
+            HealthCheck.function_scoped_fixture,
+        ],
     )
     @given(stored_documents())
     def test_round_trip(self, doc: Document) -> None:
@@ -539,6 +542,27 @@ class TestFiles:
             SQLiteStore(path)
         assert (1, before) == (info.value.revision, _dump_sql(path))
 
+    @pytest.mark.parametrize("column", ["title", "url", "head_chain"])
+    def test_value_of_another_type(self, tmp_path: Path, column: str) -> None:
+        """A document field damaged into a blob is an IntegrityError."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample())
+        db = sqlite3.connect(path)
+        db.execute(f"UPDATE documents SET {column} = X'6869'")  # noqa: S608
+        db.commit()
+        db.close()
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            for read in (
+                lambda: store.get("quintet"),
+                lambda: store.revision("quintet", 1),
+            ):
+                with pytest.raises(IntegrityError) as info:
+                    read()
+                assert 0 == info.value.revision
+        assert before == _dump_sql(path)
+
     def test_vanished_document(self, tmp_path: Path) -> None:
         """A document row that disappears is noticed by ids()."""
         path = tmp_path / "s.db"
@@ -555,7 +579,10 @@ class TestFiles:
     @settings(
         max_examples=60,
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture],
+        suppress_health_check=[
+            *settings().suppress_health_check,
+            HealthCheck.function_scoped_fixture,
+        ],
     )
     @given(st.data())
     def test_flipped_byte(self, tmp_path: Path, data: st.DataObject) -> None:

@@ -696,6 +696,24 @@ class SQLiteStore:
                 f"the stored ones"
             )
             raise DocumentNotFoundError(msg)
+        key, _id, title, url, backwards, count, head, digest = row
+        # A damaged record can hand back a value of another type (a text
+        # flipped into a blob): refuse it here, not deep in a digest.
+        if not (
+            type(key) is int
+            and type(title) is str
+            and (url is None or type(url) is str)
+            and type(backwards) is int
+            and type(count) is int
+            and type(head) is str
+            and type(digest) is str
+        ):
+            msg = (
+                f"document {doc_id!r}: its row holds values of the wrong "
+                f"types ({[type(v).__name__ for v in row]}); the store is "
+                f"damaged"
+            )
+            raise IntegrityError(msg, revision=0)
         return tuple(row)
 
     def _set_head(
