@@ -520,25 +520,14 @@ def _pairs(
     Each block ends at a pair of units (see :func:`_pair_units`) and
     takes the unpaired units before it; the last takes what is left.
     """
+    pairs = _pair_units(a, b, aligned=aligned)
+    ends = [(x + 1, y + 1) for x, y in pairs[:-1]] + [(len(a), len(b))]
     todo = []
     i = j = 0
-    pairs = _pair_units(a, b, aligned=aligned)
-    for k, (x, y) in enumerate(pairs):
-        last = k == len(pairs) - 1
-        end_x, end_y = (len(a), len(b)) if last else (x + 1, y + 1)
-        same = a[i:end_x] == b[j:end_y]
-        todo.append(
-            (
-                "equal" if same else "finer",
-                i0 + i,
-                i0 + end_x,
-                j0 + j,
-                j0 + end_y,
-            )
-        )
+    for end_x, end_y in ends:
+        kind = "equal" if a[i:end_x] == b[j:end_y] else "finer"
+        todo.append((kind, i0 + i, i0 + end_x, j0 + j, j0 + end_y))
         i, j = end_x, end_y
-    if i < len(a) or j < len(b):
-        todo.append(("finer", i0 + i, i0 + len(a), j0 + j, j0 + len(b)))
     return todo
 
 
