@@ -36,8 +36,8 @@ bench: $(STAMP)
 
 # Coverage-guided fuzzing of every parser (fuzz/, issue 8): each target runs
 # under atheris for FUZZ_SECONDS; a finding is written to fuzz/findings/
-# and fails the run. `make test` replays the seeds and regressions without
-# atheris.
+# and fails the run. `make test` replays the seeds and regressions, and runs
+# one target for a second to check the runner.
 FUZZ_SECONDS ?= 60
 fuzz: $(STAMP)
 	$(BIN)/python -c 'import atheris' 2>/dev/null \
