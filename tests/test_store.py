@@ -240,6 +240,29 @@ class TestChains:
         expected = _chunk_rows(tmp_path / "whole.db")
         assert expected == _chunk_rows(tmp_path / "steps.db")
 
+    def test_heads_in_either_codec(self, tmp_path: Path) -> None:
+        """Head deltas are written as zlib and read in zlib or LZMA2."""
+        path = tmp_path / "s.db"
+        doc = _edits(40)
+        policy = revtrack.ChainPolicy(max_depth=6, chunk_size=3)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(doc)
+        with sqlite3.connect(path) as db:
+            heads = db.execute(
+                "SELECT first, head FROM chunks WHERE base IS NOT NULL"
+            ).fetchall()
+            assert heads
+            assert all(zlib.decompress(head) for _, head in heads)
+            for first, head in heads:
+                db.execute(
+                    "UPDATE chunks SET head = ? WHERE first = ?",
+                    (_store._pack(zlib.decompress(head)), first),
+                )
+        with SQLiteStore(path) as store:
+            back = [store.revision("quintet", n) for n in range(1, 41)]
+            assert doc == store.get("quintet")
+        assert list(doc.revisions) == back
+
     @pytest.mark.parametrize(
         ("column", "value"),
         [("head", b"\x00not a delta"), ("seg", 5), ("base", 1)],
