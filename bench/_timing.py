@@ -23,6 +23,25 @@ def median_time(
     return statistics.median(times)
 
 
+def median_times(
+    funcs: list[Callable[[], object]], *, repeat: int = 5
+) -> list[float]:
+    """
+    Return each function's median time over *repeat* rounds, in seconds.
+
+    Each round calls every function once, in turn, so a change in the
+    machine's load during the run falls on all of them alike: use it when
+    the result is a ratio between them.
+    """
+    times: list[list[float]] = [[] for _ in funcs]
+    for _ in range(repeat):
+        for func, spent in zip(funcs, times, strict=True):
+            start = time.perf_counter()
+            func()
+            spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
+
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """Format *rows* as a Markdown table under *headers*."""
     widths = [

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import revtrack
-from bench._timing import median_time, table
+from bench._timing import median_times, table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -125,7 +125,7 @@ def _reads(store: revtrack.SQLiteStore, name: str, count: int) -> list[float]:
         return lambda: store.revision(name, number)
 
     numbers = [1, (count + 1) // 2, count]
-    return [median_time(reader(n), repeat=15) for n in numbers]
+    return median_times([reader(n) for n in numbers], repeat=31)
 
 
 def _measure(
@@ -232,10 +232,11 @@ def main() -> None:
         )
         print()
         print(
-            "SQLiteStore.revision() median of 15 for revision 1, the middle"
-            " one and the last;\n'spread' is the slowest ÷ the fastest"
-            " (target: <= 2, and < 5 ms for a 50 KB text),\nthen the same"
-            " times per KB of the revision's UTF-8 text and their spread:"
+            "SQLiteStore.revision() median of 31 rounds, each reading"
+            " revision 1, the middle one and the last in turn;\n'spread' is"
+            " the slowest ÷ the fastest (target: <= 2, and < 5 ms for a"
+            " 50 KB text),\nthen the same times per KB of the revision's"
+            " UTF-8 text and their spread:"
         )
         print(
             table(
