@@ -171,7 +171,10 @@ def _history_json(doc: Document, *, compact: bool) -> dict[str, Any]:
     if compact:
         placed = plan([r.text for r in doc.revisions], policy=ChainPolicy())
         for entry, revision, (link, delta) in zip(
-            revisions, doc.revisions, placed, strict=True
+            revisions,
+            doc.revisions,
+            placed,
+            strict=True,  # pragma: no mutate (one entry per revision)
         ):
             if delta is None:
                 entry["text"] = revision.text
@@ -179,7 +182,11 @@ def _history_json(doc: Document, *, compact: bool) -> dict[str, Any]:
                 entry["base"] = link.base
                 entry["delta"] = encode_delta(delta)
     else:
-        for entry, revision in zip(revisions, doc.revisions, strict=True):
+        for entry, revision in zip(
+            revisions,
+            doc.revisions,
+            strict=True,  # pragma: no mutate (one entry per revision)
+        ):
             entry["text"] = revision.text
     return {
         "format": FORMAT,
@@ -241,7 +248,7 @@ def dumps(
         value, ensure_ascii=False, indent=indent, separators=separators
     )
     if compact:
-        return lzma.compress(text.encode("utf-8"), format=lzma.FORMAT_XZ)
+        return lzma.compress(text.encode())  # xz, lzma's default format
     return text
 
 
@@ -292,6 +299,7 @@ def _check_depth(value: object, limit: int) -> None:
 
 
 def _kind(value: object) -> str:
+    """Name the kind of a JSON value, as json.loads gives no other."""
     return {
         dict: "an object",
         list: "an array",
@@ -300,7 +308,7 @@ def _kind(value: object) -> str:
         float: "a number",
         bool: "a boolean",
         type(None): "null",
-    }.get(type(value), type(value).__name__)
+    }[type(value)]
 
 
 def _get(
@@ -433,7 +441,7 @@ def _document(
     texts: list[str] = []
     revisions: list[Revision] = []
     budget = limits.max_size
-    parent = None
+    parent = None  # pragma: no mutate (None and "" chain alike)
     for number, entry in enumerate(entries, start=1):
         try:
             revision = _revision(
@@ -441,6 +449,9 @@ def _document(
             )
         except IntegrityError:
             raise
+        except LimitExceededError as exc:
+            msg = f"revision {number}: {exc}"
+            raise LimitExceededError(msg) from exc
         except (FormatError, InvalidRevisionError) as exc:
             msg = f"revision {number}: {exc}"
             raise FormatError(msg) from exc
@@ -545,7 +556,7 @@ def _write_atomically(target: PathOrFile, data: bytes) -> None:
         target.write(data)
         return
     path = Path(target)
-    temp = None
+    temp = None  # pragma: no mutate ("" would unlink ".", an OSError)
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "wb") as file:
@@ -591,16 +602,15 @@ def dump(doc: Document, target: PathOrFile, *, compact: bool = False) -> None:
 
     .. versionadded:: 0.1.0
     """
-    data = dumps(doc, compact=True) if compact else dumps(doc).encode("utf-8")
+    data = dumps(doc, compact=True) if compact else dumps(doc).encode()
     _write_atomically(target, data)
 
 
 def _read_limited(source: PathOrFile, limit: int) -> bytes:
     if isinstance(source, str | os.PathLike):
         with Path(source).open("rb") as file:
-            data = file.read(limit + 1)
-    else:
-        data = source.read(limit + 1)
+            return _read_limited(file, limit)
+    data = source.read(limit + 1)
     if len(data) > limit:
         msg = (
             f"the file is more than {limit} bytes; pass "
@@ -647,7 +657,7 @@ def _jsonl_lines(
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.suffix == ".gz":
-            with gzip.open(path, "rb") as packed:
+            with gzip.open(path) as packed:
                 yield from _bounded(packed, limits.max_size)
         else:
             with path.open("rb") as plain:
@@ -711,7 +721,7 @@ def read_jsonl(
     """
     limits = limits or Limits()
     revisions: list[Revision] = []
-    parent = None
+    parent = None  # pragma: no mutate (None and "" chain alike)
     for number, line in enumerate(_jsonl_lines(source, limits), start=1):
         where = f"line {number}"
         try:
@@ -742,7 +752,7 @@ def read_jsonl(
             title=title,
             url=url,
             allow_backwards=allow_backwards,
-            verify=False,
+            verify=False,  # pragma: no mutate (the chain was just built)
         )
     except InvalidRevisionError as exc:
         msg = f"the lines do not make a valid document: {exc}"
@@ -796,5 +806,5 @@ def write_jsonl(doc: Document, target: PathOrFile | None = None) -> list[str]:
         for r in doc.revisions
     ]
     if target is not None:
-        _write_atomically(target, "".join(lines).encode("utf-8"))
+        _write_atomically(target, "".join(lines).encode())
     return lines
