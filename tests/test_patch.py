@@ -791,3 +791,570 @@ class TestJsonText:
         """Non-ASCII text stays readable, not escaped as JSON escapes."""
         text = make_patch("cafe au lait", "café au lait").format("json")
         assert (True, False) == ("é" in text, "\\u00e9" in text)
+
+
+def _swap(start: int, old: str, new: str) -> Patch:
+    """A one-hunk patch replacing *old* at *start* by *new*, no context."""
+    edits = (Edit(Op.DELETE, old), Edit(Op.INSERT, new))
+    return Patch((Hunk(start, start, edits),))
+
+
+class TestFuzzyPlacement:
+    """Where apply_fuzzy places a hunk whose text moved."""
+
+    @pytest.mark.parametrize(
+        ("text", "start", "pattern", "expected_text", "offset"),
+        [
+            # Two matches after the expected place: the first one.
+            ("xxabxxabxx", 0, "ab", "xxXxxabxx", 2),
+            # Two matches before it: the last one.
+            ("abxxabxx", 7, "ab", "abxxXxx", -3),
+            # One each side, equally near: the earlier one.
+            ("xaxax", 2, "a", "xXxax", -1),
+            # The one before is nearer (1 against 2).
+            ("xxxxaxxaxx", 5, "a", "xxxxXxxaxx", -1),
+            # The one after is nearer (1 against 3).
+            ("axxxxaxxxx", 4, "a", "axxxxXxxxx", 1),
+        ],
+    )
+    def test_nearest_match(
+        self,
+        text: str,
+        start: int,
+        pattern: str,
+        expected_text: str,
+        offset: int,
+    ) -> None:
+        """A hunk lands on the match nearest its place, earlier on a tie."""
+        expected = ApplyResult(
+            expected_text, (HunkResult(0, applied=True, offset=offset),)
+        )
+        assert expected == _swap(start, pattern, "X").apply_fuzzy(text)
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.text("ab", max_size=12),
+        st.text("ab", min_size=1, max_size=3),
+        st.integers(0, 14),
+    )
+    def test_nearest_match_model(
+        self, text: str, pattern: str, start: int
+    ) -> None:
+        """Placement equals the nearest of all matches, earlier on a tie."""
+        found = [
+            i
+            for i in range(len(text) - len(pattern) + 1)
+            if text.startswith(pattern, i)
+        ]
+        if found:
+            at = min(found, key=lambda i: (abs(i - start), i))
+            expected = ApplyResult(
+                text[:at] + "#" + text[at + len(pattern) :],
+                (HunkResult(0, applied=True, offset=at - start),),
+            )
+        else:
+            expected = ApplyResult(text, (HunkResult(0, applied=False),))
+        assert expected == _swap(start, pattern, "#").apply_fuzzy(text)
+
+    def test_match_before_earlier_hunk_ignored(self) -> None:
+        """A hunk is not placed before the end of the hunk applied before."""
+        patch = Patch(
+            (
+                Hunk(0, 0, (Edit(Op.DELETE, "a"), Edit(Op.INSERT, "A"))),
+                Hunk(3, 3, (Edit(Op.DELETE, "c"), Edit(Op.INSERT, "C"))),
+            )
+        )
+        expected = ApplyResult(
+            "cxA",
+            (
+                HunkResult(0, applied=True, offset=2),
+                HunkResult(1, applied=False),
+            ),
+        )
+        assert expected == patch.apply_fuzzy("cxa")
+
+    def test_later_hunk_follows_earlier_offset(self) -> None:
+        """A hunk is looked for where the one before it moved it to."""
+        patch = Patch(
+            (
+                Hunk(0, 0, (Edit(Op.DELETE, "a"), Edit(Op.INSERT, "A"))),
+                Hunk(10, 10, (Edit(Op.DELETE, "b"), Edit(Op.INSERT, "B"))),
+            )
+        )
+        expected = ApplyResult(
+            "-----A--b------B--",
+            (
+                HunkResult(0, applied=True, offset=5),
+                HunkResult(1, applied=True, offset=5),
+            ),
+        )
+        assert expected == patch.apply_fuzzy("-----a--b------b--")
+
+    @pytest.mark.parametrize(
+        ("text", "expected_text", "offset", "fuzz"),
+        [
+            # Both contexts whole: no fuzz.
+            ("zzabcdefghi", "zzabcdEfghi", 2, 0),
+            # The trailing context's far end changed: half of each kept.
+            ("zzabcdefghX", "zzabcdEfghX", 2, 4),
+            # Both contexts changed next to the change: none kept.
+            ("abcZeZghi", "abcZEZghi", 0, 8),
+            # Without context "e" occurs twice; the one nearer the place
+            # the context would have put it wins.
+            ("eZZZeZZZZ", "eZZZEZZZZ", 0, 8),
+        ],
+    )
+    def test_context_dropped_by_halves(
+        self, text: str, expected_text: str, offset: int, fuzz: int
+    ) -> None:
+        """Context is tried whole, then half, then none; fuzz counts it."""
+        hunk = Hunk(
+            0,
+            0,
+            (
+                Edit(Op.EQUAL, "abcd"),
+                Edit(Op.DELETE, "e"),
+                Edit(Op.INSERT, "E"),
+                Edit(Op.EQUAL, "fghi"),
+            ),
+        )
+        expected = ApplyResult(
+            expected_text,
+            (HunkResult(0, applied=True, offset=offset, fuzz=fuzz),),
+        )
+        assert expected == Patch((hunk,)).apply_fuzzy(text)
+
+    def test_insertion_without_context_goes_after_lead(self) -> None:
+        """An insertion whose context is gone goes where its lead ended."""
+        hunk = Hunk(
+            0,
+            0,
+            (
+                Edit(Op.EQUAL, "abcd"),
+                Edit(Op.INSERT, "X"),
+                Edit(Op.EQUAL, "efgh"),
+            ),
+        )
+        expected = ApplyResult(
+            "ZZZZXZZZZ", (HunkResult(0, applied=True, offset=0, fuzz=8),)
+        )
+        assert expected == Patch((hunk,)).apply_fuzzy("ZZZZZZZZ")
+
+    def test_context_only_hunk(self) -> None:
+        """A hunk of one context run is found whole, with no fuzz."""
+        patch = Patch((Hunk(0, 0, (Edit(Op.EQUAL, "abc"),)),))
+        expected = ApplyResult("abc", (HunkResult(0, applied=True, offset=0),))
+        assert expected == patch.apply_fuzzy("abc")
+
+    def test_trailing_context_of_two_edit_hunk(self) -> None:
+        """A deletion's trailing context is halved like any other context."""
+        hunk = Hunk(0, 0, (Edit(Op.DELETE, "b"), Edit(Op.EQUAL, "cdef")))
+        expected = ApplyResult(
+            "cdeX", (HunkResult(0, applied=True, offset=0, fuzz=2),)
+        )
+        assert expected == Patch((hunk,)).apply_fuzzy("bcdeX")
+
+    def test_body_with_context_inside(self) -> None:
+        """A hunk holding two changes and context between them applies."""
+        hunk = Hunk(
+            0,
+            0,
+            (
+                Edit(Op.EQUAL, "ab"),
+                Edit(Op.DELETE, "c"),
+                Edit(Op.EQUAL, "d"),
+                Edit(Op.DELETE, "e"),
+                Edit(Op.INSERT, "E"),
+                Edit(Op.EQUAL, "fg"),
+            ),
+        )
+        expected = ApplyResult(
+            "abdEfg", (HunkResult(0, applied=True, offset=0),)
+        )
+        assert expected == Patch((hunk,)).apply_fuzzy("abcdefg")
+
+    def test_surrogate_split_reports_every_hunk_unapplied(self) -> None:
+        """A result that would split an astral character applies nothing."""
+        patch = Patch((Hunk(1, 1, (Edit(Op.INSERT, "x"),)),))
+        expected = ApplyResult("\U0001f600", (HunkResult(0, applied=False),))
+        assert expected == patch.apply_fuzzy("\U0001f600")
+
+
+class TestDmpHunkStarts:
+    """How parsed dmp hunks are placed after the ones before them."""
+
+    _EXPECTED = Patch(
+        (
+            Hunk(0, 0, (Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "xyz"))),
+            Hunk(6, 7, (Edit(Op.DELETE, "cd"), Edit(Op.INSERT, "CD"))),
+            Hunk(12, 13, (Edit(Op.DELETE, "ef"), Edit(Op.INSERT, "E"))),
+        )
+    )
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            # diff-match-patch: both starts in the text patched so far.
+            (
+                "@@ -1,2 +1,3 @@\n-ab\n+xyz\n@@ -8,2 +8,2 @@\n-cd\n+CD\n"
+                "@@ -14,2 +14 @@\n-ef\n+E\n"
+            ),
+            # revtrack: the old start in the old text.
+            (
+                "@@ -1,2 +1,3 @@\n-ab\n+xyz\n@@ -7,2 +8,2 @@\n-cd\n+CD\n"
+                "@@ -13,2 +14 @@\n-ef\n+E\n"
+            ),
+        ],
+    )
+    def test_either_old_start_read(self, text: str) -> None:
+        """Both ways of writing a later hunk's old start give one patch."""
+        patch = Patch.parse(text)
+        assert (self._EXPECTED, "xyz----CD----E") == (
+            patch,
+            patch.apply("ab----cd----ef"),
+        )
+
+    def test_wrong_old_start_names_both_fits(self) -> None:
+        """A misplaced hunk's error names the two starts that would fit."""
+        text = "@@ -1,2 +1,3 @@\n-ab\n+xyz\n@@ -3,2 +8,2 @@\n-cd\n+CD\n"
+        with pytest.raises(
+            PatchFormatError,
+            match=r"^line 4: the old start 3 .*\(7\).*\(8\)$",
+        ):
+            Patch.parse(text)
+
+    def test_overlap_leaves_touching_hunk_alone(self) -> None:
+        """Only the hunks a later one overlaps are composed with it."""
+        text = (
+            "@@ -1 +1 @@\n-a\n+b\n@@ -2 +2 @@\n-c\n+d\n"
+            "@@ -2,2 +2,2 @@\n d\n-e\n+f\n"
+        )
+        expected = Patch(
+            (
+                Hunk(0, 0, (Edit(Op.DELETE, "a"), Edit(Op.INSERT, "b"))),
+                Hunk(1, 1, (Edit(Op.DELETE, "ce"), Edit(Op.INSERT, "df"))),
+            )
+        )
+        assert expected == Patch.parse(text)
+
+    def test_overlap_of_two_hunks(self) -> None:
+        """A hunk overlapping two before it is composed with both, in order."""
+        text = (
+            "@@ -1 +1 @@\n-a\n+b\n@@ -3 +3 @@\n-c\n+d\n"
+            "@@ -1,3 +1,3 @@\n-bxd\n+BXD\n"
+        )
+        expected = Patch(
+            (Hunk(0, 0, (Edit(Op.DELETE, "axc"), Edit(Op.INSERT, "BXD"))),)
+        )
+        assert expected == Patch.parse(text)
+
+    def test_overlap_after_a_length_change(self) -> None:
+        """Overlapping hunks after one that changed the length compose."""
+        text = (
+            "@@ -1,2 +1,3 @@\n-ab\n+xyz\n@@ -6,2 +6,2 @@\n-cd\n+CD\n"
+            "@@ -6,2 +6,2 @@\n-CD\n+EF\n"
+        )
+        expected = Patch(
+            (
+                Hunk(0, 0, (Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "xyz"))),
+                Hunk(4, 5, (Edit(Op.DELETE, "cd"), Edit(Op.INSERT, "EF"))),
+            )
+        )
+        patch = Patch.parse(text)
+        assert (expected, "xyz--EF") == (patch, patch.apply("ab--cd"))
+
+
+class TestDmpLines:
+    """How _parse_dmp reads the lines of a hunk."""
+
+    _AB = Patch((Hunk(0, 0, (Edit(Op.DELETE, "a"), Edit(Op.INSERT, "b"))),))
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "@@ -1 +1 @@\n-a\n+b",
+            "@@ -1 +1 @@\n-a\n\n+b\n",
+            "\n@@ -1 +1 @@\n-a\n+b\n\n\n",
+        ],
+    )
+    def test_final_and_blank_lines(self, text: str) -> None:
+        """A missing final newline and blank lines change nothing."""
+        assert self._AB == Patch.parse(text)
+
+    @pytest.mark.parametrize(
+        ("text", "edits"),
+        [
+            (
+                "@@ -1,2 +1,2 @@\n-a\n-b\n+cd\n",
+                (Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "cd")),
+            ),
+            (
+                "@@ -1,3 +1,2 @@\n x\n y\n-z\n",
+                (Edit(Op.EQUAL, "xy"), Edit(Op.DELETE, "z")),
+            ),
+            ("@@ -1,2 +0,0 @@\n-a\n-b\n", (Edit(Op.DELETE, "ab"),)),
+            (
+                "@@ -1 +1 @@\n-a\n+\n+b\n",
+                (Edit(Op.DELETE, "a"), Edit(Op.INSERT, "b")),
+            ),
+        ],
+    )
+    def test_runs_of_one_kind_joined(
+        self, text: str, edits: tuple[Edit, ...]
+    ) -> None:
+        """Lines of one kind in a row become one edit; empty ones go."""
+        assert Patch((Hunk(0, 0, edits),)) == Patch.parse(text)
+
+    def test_new_start_of_zero_needs_zero_length(self) -> None:
+        """A new start of 0 with a length is refused like an old one."""
+        with pytest.raises(PatchFormatError, match="line 1: a start of 0"):
+            Patch.parse("@@ -1 +0,1 @@\n-a\n+b\n")
+
+    def test_header_error_names_lengths_found(self) -> None:
+        """A header count error names the old and new lengths it found."""
+        with pytest.raises(PatchFormatError, match=r"holds 3 and 4$"):
+            Patch.parse("@@ -1,3 +1,3 @@\n c\n-a\n+uu\n t\n")
+
+    def test_bad_sign_error_names_signs(self) -> None:
+        """Inside a hunk, a line without a sign is told the signs."""
+        with pytest.raises(
+            PatchFormatError, match="line 3: expected ' ', '-' or '\\+' at"
+        ):
+            Patch.parse("@@ -1 +1 @@\n-a\n*b\n")
+
+
+class TestJsonStructure:
+    """Patch.parse(format='json') names the JSON path of a bad value."""
+
+    @pytest.mark.parametrize(
+        ("hunks", "where"),
+        [
+            (None, r"at \$: missing key 'hunks'"),
+            ({}, r"at \$\.hunks: expected an array"),
+            ([[]], r"at \$\.hunks\[0\]: expected an object"),
+            (
+                [{"old_start": 0, "new_start": 0}],
+                r"at \$\.hunks\[0\]: missing key 'edits'",
+            ),
+            (
+                [{"old_start": "0", "new_start": 0, "edits": []}],
+                r"at \$\.hunks\[0\]\.old_start: expected an integer",
+            ),
+            (
+                [{"old_start": 0, "new_start": -1, "edits": []}],
+                r"at \$\.hunks\[0\]\.new_start: expected an integer >= 0",
+            ),
+            (
+                [
+                    {
+                        "old_start": 0,
+                        "new_start": 0,
+                        "edits": [{"op": "equal", "text": "a", "old": "A"}],
+                    }
+                ],
+                r"at \$\.hunks\[0\]\.edits\[0\]\.old: unknown key",
+            ),
+        ],
+    )
+    def test_path_of_bad_value(self, hunks: object, where: str) -> None:
+        """Each malformed part of a patch document is named by its path."""
+        doc: dict[str, object] = {
+            "format": "revtrack.patch",
+            "version": 1,
+            "units": "utf-16",
+        }
+        if hunks is not None:
+            doc["hunks"] = hunks
+        with pytest.raises(PatchFormatError, match=f"^{where}"):
+            Patch.parse(json.dumps(doc), format="json")
+
+
+class TestComposedHunk:
+    """The hunks Patch.then builds keep the common ends as context."""
+
+    @pytest.mark.parametrize(
+        ("old", "new", "edits"),
+        [
+            (
+                "cat",
+                "cut",
+                (
+                    Edit(Op.EQUAL, "c"),
+                    Edit(Op.DELETE, "a"),
+                    Edit(Op.INSERT, "u"),
+                    Edit(Op.EQUAL, "t"),
+                ),
+            ),
+            # Common high surrogates D800 and DBFF are not split off.
+            (
+                "ab\U00010000",
+                "ab\U00010001",
+                (
+                    Edit(Op.EQUAL, "ab"),
+                    Edit(Op.DELETE, "\U00010000"),
+                    Edit(Op.INSERT, "\U00010001"),
+                ),
+            ),
+            (
+                "\U0010fffe",
+                "\U0010fffd",
+                (Edit(Op.DELETE, "\U0010fffe"), Edit(Op.INSERT, "\U0010fffd")),
+            ),
+            # A whole astral character ending the common head is kept.
+            (
+                "\U00010000a",
+                "\U00010000b",
+                (
+                    Edit(Op.EQUAL, "\U00010000"),
+                    Edit(Op.DELETE, "a"),
+                    Edit(Op.INSERT, "b"),
+                ),
+            ),
+            # Common low surrogates DC00 and DFFF are not split off.
+            (
+                "\U00010000xy",
+                "\U00010400xy",
+                (
+                    Edit(Op.DELETE, "\U00010000"),
+                    Edit(Op.INSERT, "\U00010400"),
+                    Edit(Op.EQUAL, "xy"),
+                ),
+            ),
+            (
+                "\U000103ffx",
+                "\U000107ffx",
+                (
+                    Edit(Op.DELETE, "\U000103ff"),
+                    Edit(Op.INSERT, "\U000107ff"),
+                    Edit(Op.EQUAL, "x"),
+                ),
+            ),
+            # U+E000 follows the surrogates: a plain character.
+            (
+                "a\ue000",
+                "b\ue000",
+                (
+                    Edit(Op.DELETE, "a"),
+                    Edit(Op.INSERT, "b"),
+                    Edit(Op.EQUAL, "\ue000"),
+                ),
+            ),
+        ],
+    )
+    def test_common_ends_kept_whole(
+        self, old: str, new: str, edits: tuple[Edit, ...]
+    ) -> None:
+        """The composed hunk's context is the texts' common whole ends."""
+        composed = _swap(0, old, "#").then(_swap(0, "#", new))
+        assert Patch((Hunk(0, 0, edits),)) == composed
+
+
+class TestDeltaTokens:
+    """How parse_delta reads and refuses the tokens of a delta."""
+
+    def test_old_named_when_not_str(self) -> None:
+        """A non-str old text is named as old."""
+        with pytest.raises(PatchFormatError, match=r"^old must be a str"):
+            parse_delta(b"cat", "=3")  # type: ignore[arg-type]
+
+    def test_empty_tokens_skipped(self) -> None:
+        """An empty token between two others is skipped."""
+        assert "cut" == parse_delta("cat", "=1\t\t-1\t+u\t=1").new
+
+    def test_offset_of_later_token(self) -> None:
+        """A bad third token is named by its offset in the whole delta."""
+        with pytest.raises(
+            PatchFormatError, match=r"^token '\*x' at offset 6"
+        ):
+            parse_delta("cat", "=1\t-1\t*x")
+
+    @pytest.mark.parametrize(
+        "delta",
+        ["*3", "X3", "=\u0661\t=2", "=" + "0" * 18 + "3"],
+    )
+    def test_bad_count_token(self, delta: str) -> None:
+        """Unknown signs, non-ASCII digits and 19 digits are refused."""
+        with pytest.raises(PatchFormatError, match="expected '=n'"):
+            parse_delta("cat", delta)
+
+    def test_eighteen_digits_read(self) -> None:
+        """A count of 18 digits, the most allowed, is read."""
+        assert "cat" == parse_delta("cat", "=" + "0" * 17 + "3").new
+
+
+class TestComposedGroup:
+    """Patch.then where hunks of both patches overlap away from the start."""
+
+    def test_overlap_at_an_offset(self) -> None:
+        """Overlapping hunks at offset 5 compose into one replacement."""
+        first = Patch(
+            (Hunk(5, 5, (Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "xy"))),)
+        )
+        second = Patch(
+            (Hunk(6, 6, (Edit(Op.DELETE, "y-"), Edit(Op.INSERT, "Q"))),)
+        )
+        expected = Patch(
+            (Hunk(5, 5, (Edit(Op.DELETE, "ab-"), Edit(Op.INSERT, "xQ"))),)
+        )
+        composed = first.then(second)
+        assert (expected, "-----xQ") == (composed, composed.apply("-----ab-"))
+
+    def test_first_patch_text_after_second_hunk(self) -> None:
+        """Text the first patch wrote past the second's hunk is kept."""
+        first = Patch(
+            (Hunk(5, 5, (Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "xyz"))),)
+        )
+        second = Patch(
+            (Hunk(5, 5, (Edit(Op.DELETE, "x"), Edit(Op.INSERT, "Q"))),)
+        )
+        expected = Patch(
+            (Hunk(5, 5, (Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "Qyz"))),)
+        )
+        composed = first.then(second)
+        assert (expected, "-----Qyz-") == (
+            composed,
+            composed.apply("-----ab-"),
+        )
+
+    def test_empty_patch_then_keeps_starts(self) -> None:
+        """After an empty patch, each hunk keeps its starts, however many."""
+        second = Patch(
+            (
+                Hunk(0, 0, (Edit(Op.DELETE, "a"), Edit(Op.INSERT, "AA"))),
+                Hunk(2, 3, (Edit(Op.DELETE, "b"), Edit(Op.INSERT, "BB"))),
+                Hunk(4, 6, (Edit(Op.DELETE, "c"), Edit(Op.INSERT, "CC"))),
+            )
+        )
+        assert second == Patch(()).then(second)
+
+    def test_conflict_names_hunks(self) -> None:
+        """The conflict's message names the second patch's hunks."""
+        p = make_patch("the cat sat", "the dog sat")
+        q = make_patch("the cow sat", "the cow ran")
+        with pytest.raises(
+            PatchConflictError, match=r"^hunks \[0\] \(from 0\) of the second"
+        ):
+            p.then(q)
+
+    def test_split_astral_character_names_no_hunk(self) -> None:
+        """A split astral character blames no hunk of the second patch."""
+        p = Patch((Hunk(0, 0, (Edit(Op.INSERT, "\U0001f600"),)),))
+        q = Patch((Hunk(1, 1, (Edit(Op.INSERT, "x"),)),))
+        with pytest.raises(PatchConflictError) as info:
+            p.then(q)
+        assert () == info.value.failed
+
+
+class TestDmpFormat:
+    """Patch.format('dmp') of several hunks."""
+
+    def test_hunks_follow_each_other(self) -> None:
+        """Each hunk's header follows the lines of the hunk before it."""
+        patch = Patch(
+            (
+                Hunk(0, 0, (Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "xyz"))),
+                Hunk(6, 7, (Edit(Op.DELETE, "cd"), Edit(Op.INSERT, "CD"))),
+            )
+        )
+        expected = "@@ -1,2 +1,3 @@\n-ab\n+xyz\n@@ -7,2 +8,2 @@\n-cd\n+CD\n"
+        assert expected == patch.format("dmp")
