@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import itertools
@@ -1211,3 +1212,725 @@ class TestWriterRaces:
             assert before == _digests(path)
             actions[operation](waiter)
         assert before != _digests(path)
+
+
+def _varied(doc_id: str, count: int) -> Document:
+    """Return a history using every field: zones, authors, meta, kinds."""
+    doc = Document(doc_id, f"Title of {doc_id}", url=f"/{doc_id}")
+    doc.publish(
+        "Para one.\n\nPara two.\n" * 8,
+        at="2019-07-31T10:30",
+        tz="Europe/London",
+        author="Ann",
+        meta={"tags": ["a", "b"], "n": 1},
+    )
+    for i in range(2, count + 1):
+        kinds: list[dict[str, Any]] = [
+            {"note": f"Change {i}.", "author": "Bo", "meta": {"i": i}},
+            {"minor": True, "tz": "America/New_York"},
+            {"republish": True, "author": f"Cy {i}"},
+        ]
+        doc.update(
+            f"Para one.\n\nPara {i}, changed.\n" * 8,
+            at=f"2019-08-{i:02}T09:15",
+            **{"tz": "Asia/Kolkata", **kinds[i % 3]},
+        )
+    return doc
+
+
+def _chunks(path: Path) -> list[tuple[Any, ...]]:
+    """Return every chunk row and document row, in a stable order."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return [
+            *db.execute(
+                "SELECT documents.id, chunks.* FROM chunks JOIN documents"
+                " ON documents.key = chunks.doc ORDER BY documents.id, first"
+            ).fetchall(),
+            *db.execute("SELECT * FROM documents ORDER BY id").fetchall(),
+        ]
+
+
+def _edit_fields(
+    path: Path, first: int, change: Callable[[list[list[Any]]], object]
+) -> None:
+    """Rewrite the fields of chunk *first* through *change*."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        (packed,) = db.execute(
+            "SELECT fields FROM chunks WHERE first = ?", (first,)
+        ).fetchone()
+        fields = json.loads(_store._unpack(packed, limit=1 << 20))
+        change(fields)
+        db.execute(
+            "UPDATE chunks SET fields = ? WHERE first = ?",
+            (_store._pack(json.dumps(fields).encode()), first),
+        )
+
+
+_DAMAGES: dict[str, Callable[[Path], None]] = {
+    "zone": lambda path: _edit_fields(
+        path, 5, lambda f: f[0].__setitem__(1, "Not/AZone")
+    ),
+    "digest": lambda path: _edit_fields(
+        path, 5, lambda f: f[0].__setitem__(6, "0" * 64)
+    ),
+    "fields": lambda path: _sql(
+        path, "UPDATE chunks SET fields = x'00ff' WHERE first = 5"
+    ),
+    "row": lambda path: _sql(path, "DELETE FROM chunks WHERE first = 5"),
+    "seg": lambda path: _sql(
+        path, "UPDATE chunks SET seg = 0 WHERE first = 5"
+    ),
+    "last": lambda path: _sql(
+        path, "UPDATE chunks SET last = 4 WHERE first = 5"
+    ),
+    "base": lambda path: _sql(
+        path, "UPDATE chunks SET base = 5 WHERE first = 5"
+    ),
+    "depth": lambda path: _sql(
+        path, "UPDATE chunks SET depth = 'x' WHERE first = 5"
+    ),
+    "parent": lambda path: _sql(
+        path, "UPDATE chunks SET parent = 'x' WHERE first = 5"
+    ),
+    "head": lambda path: _sql(
+        path, "UPDATE chunks SET head = 'x' WHERE first = 5"
+    ),
+    "text": lambda path: _sql(
+        path, "UPDATE chunks SET head = x'00ff' WHERE first = 5"
+    ),
+}
+
+
+def _sql(path: Path, statement: str) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(statement)
+
+
+class TestAppendOptions:
+    """Every option of append() reaches the stored revision."""
+
+    @pytest.mark.parametrize("backwards", [False, True])
+    def test_like_update(self, tmp_path: Path, backwards: bool) -> None:
+        """The same appends on a Document and a store give equal results."""
+        doc = Document("d", "T", allow_backwards=backwards)
+        path = tmp_path / "s.db"
+        steps: list[tuple[str, dict[str, Any]]] = [
+            (
+                "2019-07-31T10:30",
+                {"tz": "Europe/London", "author": "Ann", "meta": {"k": [1]}},
+            ),
+            (
+                "2019-08-01T09:00",
+                {"note": "N.", "tz": "Asia/Kolkata", "author": "Bo"},
+            ),
+            ("2019-08-02T09:00Z", {"minor": True, "meta": {"why": "typo"}}),
+            ("2019-08-03T09:00Z", {"republish": True, "author": "Cy"}),
+            ("2019-07-01T09:00Z", {"note": "Back in time."}),
+        ]
+        with SQLiteStore(path) as store:
+            store.put(Document("d", "T", allow_backwards=backwards))
+            for i, (at, options) in enumerate(steps):
+                text = f"Text {i}.\n" * (i + 2)
+                if at < "2019-07-31" and not backwards:
+                    with pytest.raises(ChronologyError):
+                        store.append("d", text, at=at, **options)
+                    continue
+                expected = (
+                    doc.update(text, at=at, **options)
+                    if doc.revisions
+                    else doc.publish(text, at=at, **options)
+                )
+                assert expected == store.append("d", text, at=at, **options)
+        with SQLiteStore(path) as store:
+            count = len(doc.revisions)
+            assert (doc, list(doc.revisions), tuple(doc.revisions)) == (
+                store.get("d"),
+                [store.revision("d", n) for n in range(1, count + 1)],
+                store.revisions("d"),
+            )
+
+    def test_places_like_put(self, tmp_path: Path) -> None:
+        """Appending a history stores the chunks putting it would."""
+        doc = _edits(30)
+        policy = revtrack.ChainPolicy(max_depth=6, chunk_size=3)
+        with SQLiteStore(tmp_path / "whole.db", policy=policy) as store:
+            store.put(doc)
+        with SQLiteStore(tmp_path / "steps.db", policy=policy) as store:
+            store.put(Document(doc.id, doc.title, url=doc.url))
+            for r in doc.revisions:
+                note = None if r.number == 1 else r.note
+                stored = store.append(doc.id, r.text, at=r.at, note=note)
+                assert r == stored
+        expected = _chunks(tmp_path / "whole.db")
+        assert expected == _chunks(tmp_path / "steps.db")
+
+
+class TestIdsNamed:
+    """An id that is not a str, or not stored, is named in the error."""
+
+    @pytest.mark.parametrize("doc_id", [5, None, b"quintet", "missing"])
+    def test_named(self, tmp_path: Path, doc_id: Any) -> None:
+        """Every reader and writer names the id it could not use."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample())
+        before = _dump_sql(path)
+        expected = (
+            DocumentNotFoundError if isinstance(doc_id, str) else StoreError
+        )
+        calls: list[Callable[[SQLiteStore], object]] = [
+            lambda s: s.get(doc_id),
+            lambda s: s.revision(doc_id, 1),
+            lambda s: s.revisions(doc_id),
+            lambda s: s.delete(doc_id),
+            lambda s: s.append(doc_id, "t", at="2020-01-01T00:00Z", note="N"),
+        ]
+        with SQLiteStore(path) as store:
+            for call in calls:
+                with pytest.raises(StoreError) as info:
+                    call(store)
+                assert (expected, True) == (
+                    type(info.value),
+                    repr(doc_id) in str(info.value),
+                )
+        assert before == _dump_sql(path)
+
+
+class TestNegativeNumbers:
+    """revision() counts from the end with -1 to -count."""
+
+    def test_every_negative(self, tmp_path: Path) -> None:
+        """-n reads revision count + 1 - n, from -1 to -count."""
+        doc = _sample(count=4)
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.put(doc)
+            got = [store.revision("quintet", -n) for n in range(1, 5)]
+            assert list(reversed(doc.revisions)) == got
+
+    @pytest.mark.parametrize("bad", [0, 5, -5, 1.0, "1"])
+    def test_out_of_range(self, tmp_path: Path, bad: object) -> None:
+        """A number outside the chain names the document and the number."""
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.put(_sample(count=4))
+            with pytest.raises(RevisionNotFoundError) as info:
+                store.revision("quintet", bad)  # type: ignore[arg-type]
+        assert "'quintet'" in str(info.value)
+        assert repr(bad) in str(info.value)
+
+
+class TestDamageNamed:
+    """Damage met by any reader names the document and the revision."""
+
+    @pytest.mark.parametrize(
+        ("damage", "operation"),
+        [
+            (damage, operation)
+            for damage in sorted(_DAMAGES)
+            for operation in ("get", "revision", "revisions", "append", "put")
+            # put() reads only the chain digests of the stored history.
+            if operation != "put"
+            or damage not in {"zone", "digest", "row", "text"}
+        ],
+    )
+    def test_named(self, tmp_path: Path, damage: str, operation: str) -> None:
+        """The error says which revision of which document; nothing changes."""
+        doc_id = "quintet"
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_sample("other", 2))
+            store.put(_edits(5))
+        _DAMAGES[damage](path)
+        longer = _edits(6)
+        actions: dict[str, Callable[[SQLiteStore], object]] = {
+            "get": lambda s: s.get(doc_id),
+            "revision": lambda s: s.revision(doc_id, 5),
+            "revisions": lambda s: s.revisions(doc_id),
+            "append": lambda s: s.append(
+                doc_id, "x", at=_FIRST.add(days=9), note="X."
+            ),
+            "put": lambda s: s.put(longer),
+        }
+        before = _dump_sql(path)
+        with SQLiteStore(path, policy=policy) as store:
+            with pytest.raises(IntegrityError) as info:
+                actions[operation](store)
+            assert _sample("other", 2) == store.get("other")
+        assert (5, True) == (
+            info.value.revision,
+            repr(doc_id) in str(info.value),
+        )
+        assert before == _dump_sql(path)
+
+    @pytest.mark.parametrize(
+        ("change", "readers"),
+        [
+            ("title = 'Changed'", ["get"]),
+            ("head_chain = 'ab'", ["get"]),
+            ("allow_backwards = 'x'", ["get", "revision", "append"]),
+            ("head = 'x'", ["get", "revision", "append"]),
+            ("digest = X'00'", ["get", "revision", "append"]),
+        ],
+    )
+    def test_document_row(
+        self, tmp_path: Path, change: str, readers: list[str]
+    ) -> None:
+        """A damaged document row is revision 0 of that document."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample("other", 2))
+            store.put(_sample("doc 7", 3))
+        _sql(path, f"UPDATE documents SET {change} WHERE id = 'doc 7'")  # noqa: S608
+        before = _dump_sql(path)
+        actions: dict[str, Callable[[SQLiteStore], object]] = {
+            "get": lambda s: s.get("doc 7"),
+            "revision": lambda s: s.revision("doc 7", 2),
+            "append": lambda s: s.append(
+                "doc 7", "x", at=_FIRST.add(days=9), note="X."
+            ),
+        }
+        with SQLiteStore(path) as store:
+            for reader in readers:
+                with pytest.raises(IntegrityError) as info:
+                    actions[reader](store)
+                assert (0, True) == (
+                    info.value.revision,
+                    "'doc 7'" in str(info.value),
+                )
+            assert _sample("other", 2) == store.get("other")
+        assert before == _dump_sql(path)
+
+    @pytest.mark.parametrize(
+        "change",
+        ["title = 'Changed'", "url = '/elsewhere'", "allow_backwards = 1"],
+    )
+    def test_append_keeps_damage(self, tmp_path: Path, change: str) -> None:
+        """Appending to a tampered document row refuses, changing nothing."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample("doc 7", 3))
+        _sql(path, f"UPDATE documents SET {change}")  # noqa: S608
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            with pytest.raises(IntegrityError) as info:
+                store.append("doc 7", "x", at=_FIRST.add(days=9), note="X.")
+            assert 0 == info.value.revision
+        assert before == _dump_sql(path)
+
+    def test_resigned_backwards(self, tmp_path: Path) -> None:
+        """A consistently re-signed row breaking the model is revision 0."""
+        path = tmp_path / "s.db"
+        doc = Document("doc 7", "T", allow_backwards=True)
+        doc.publish("a", at=_FIRST)
+        doc.update("b", at=_FIRST.subtract(days=1), note="Earlier.")
+        with SQLiteStore(path) as store:
+            store.put(doc)
+        old = _formats.document_digest(doc)
+        new = _formats.header_digest(
+            "doc 7",
+            "T",
+            None,
+            allow_backwards=False,
+            count=2,
+            head=doc.revisions[-1].chain_digest,
+        )
+        summary = _store._xor_hex(
+            _store._summary_term("doc 7", old),
+            _store._summary_term("doc 7", new),
+        )
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.execute(
+                "UPDATE documents SET allow_backwards = 0, digest = ?", (new,)
+            )
+            (value,) = db.execute(
+                "SELECT value FROM revtrack_meta WHERE key = 'summary'"
+            ).fetchone()
+            db.execute(
+                "UPDATE revtrack_meta SET value = ? WHERE key = 'summary'",
+                (_store._xor_hex(value, summary),),
+            )
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            assert ("doc 7",) == store.ids()
+            with pytest.raises(IntegrityError) as info:
+                store.get("doc 7")
+        assert (0, True) == (
+            info.value.revision,
+            "'doc 7'" in str(info.value),
+        )
+        assert before == _dump_sql(path)
+
+
+def _write_v1_deltas(path: Path, docs: list[Document]) -> None:
+    """Write *docs* as version 1 did, each revision a delta on the last."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for statement in (_store._DOCUMENTS + ";" + _store._REVISIONS_V1).split(
+        ";"
+    ):
+        db.execute(statement)
+    db.execute(f"PRAGMA application_id = {_store._APPLICATION_ID}")
+    db.execute("INSERT INTO revtrack_meta VALUES ('schema', '1')")
+    summary = _store._EMPTY_SUMMARY
+    for doc in docs:
+        digest = _formats.document_digest(doc)
+        summary = _store._xor_hex(
+            summary, _store._summary_term(doc.id, digest)
+        )
+        key = db.execute(
+            "INSERT INTO documents (id, title, url, allow_backwards, head,"
+            " head_chain, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                doc.title,
+                doc.url,
+                int(doc.allow_backwards),
+                len(doc.revisions),
+                doc.revisions[-1].chain_digest,
+                digest,
+            ),
+        ).lastrowid
+        previous = None
+        for r in doc.revisions:
+            payload = (
+                r.text.encode()
+                if previous is None
+                else json.dumps(
+                    revtrack._compact.encode_delta(
+                        revtrack._compact.make_delta(previous, r.text)
+                    )
+                ).encode()
+            )
+            db.execute(
+                "INSERT INTO revisions VALUES"
+                " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+                (
+                    key,
+                    r.number,
+                    revtrack.format_timestamp(r.at),
+                    _time.zone_name(r.at),
+                    r.update_type.value,
+                    r.note,
+                    r.author,
+                    json.dumps(dict(r.meta)) if r.meta else None,
+                    bytes.fromhex(r.digest),
+                    bytes.fromhex(r.chain_digest),
+                    r.number,
+                    None if previous is None else r.number - 1,
+                    len(r.text.encode()),
+                    zlib.compress(payload),
+                ),
+            )
+            previous = r.text
+    db.execute(
+        "UPDATE revtrack_meta SET value = ? WHERE key = 'summary'", (summary,)
+    )
+    db.execute(
+        "UPDATE revtrack_meta SET value = ? WHERE key = 'documents'",
+        (str(len(docs)),),
+    )
+    db.close()
+
+
+class TestMigrationFields:
+    """Migration keeps every field of every revision of every document."""
+
+    def test_version_1(self, tmp_path: Path) -> None:
+        """A version 1 store of deltas becomes what put() would write."""
+        docs = [_varied("b", 7), _varied("a", 5), _varied("c", 1)]
+        policy = revtrack.ChainPolicy(max_depth=3, chunk_size=2)
+        with SQLiteStore(tmp_path / "new.db", policy=policy) as store:
+            for doc in docs:
+                store.put(doc)
+        _write_v1_deltas(tmp_path / "old.db", docs)
+        with SQLiteStore(tmp_path / "old.db", policy=policy) as store:
+            assert {doc.id: doc for doc in docs} == _store_docs(store)
+        expected = _chunks(tmp_path / "new.db")
+        assert expected == _chunks(tmp_path / "old.db")
+
+    def test_version_2(self, tmp_path: Path) -> None:
+        """A version 2 store becomes byte for byte what this one writes."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(max_depth=3, chunk_size=2)
+        docs = [_varied("b", 7), _varied("a", 5)]
+        with SQLiteStore(path, policy=policy) as store:
+            for doc in docs:
+                store.put(doc)
+        expected = _chunks(path)
+        _to_v2(path)
+        with SQLiteStore(path) as store:
+            assert {doc.id: doc for doc in docs} == _store_docs(store)
+        assert expected == _chunks(path)
+
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE revisions SET payload = x'00ff' WHERE number = 3",
+            "UPDATE revisions SET zone = 'Not/AZone' WHERE number = 3",
+            "UPDATE revisions SET base = 9 WHERE number = 3",
+        ],
+    )
+    def test_damaged_version_1(self, tmp_path: Path, statement: str) -> None:
+        """A damaged version 1 row names its revision and document."""
+        path = tmp_path / "s.db"
+        _write_v1_deltas(path, [_varied("a", 2), _varied("doc 7", 4)])
+        _sql(path, statement + " AND doc = 2")
+        before = _dump_sql(path)
+        with pytest.raises(IntegrityError) as info:
+            SQLiteStore(path)
+        assert (3, True, before) == (
+            info.value.revision,
+            "'doc 7'" in str(info.value),
+            _dump_sql(path),
+        )
+
+    def test_version_1_limits(self, tmp_path: Path) -> None:
+        """A version 1 delta rebuilding past Limits.max_size is refused."""
+        doc = Document("d", "T")
+        doc.publish("x" * 1000, at=_FIRST)
+        doc.update("x" * 2000, at=_FIRST.add(days=1), note="Doubled.")
+        path = tmp_path / "s.db"
+        _write_v1_deltas(path, [doc])
+        before = _dump_sql(path)
+        with pytest.raises(IntegrityError) as info:
+            SQLiteStore(path, limits=revtrack.Limits(max_size=1500))
+        assert (2, before) == (info.value.revision, _dump_sql(path))
+        with SQLiteStore(path) as store:
+            assert doc == store.get("d")
+
+    @pytest.mark.parametrize("body", [b"\x00not lzma", b"[1]"])
+    def test_damaged_version_2(self, tmp_path: Path, body: bytes) -> None:
+        """A damaged version 2 chunk names its first revision and document."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_sample("a", 2))
+            store.put(_varied("doc 7", 4))
+        _to_v2(path)
+        packed = body if body.startswith(b"\x00") else _store._pack(body)
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.execute(
+                "UPDATE chunks SET body = ? WHERE doc = 2 AND first = 2",
+                (packed,),
+            )
+        before = _dump_sql(path)
+        with pytest.raises(IntegrityError) as info:
+            SQLiteStore(path)
+        assert (2, True, before) == (
+            info.value.revision,
+            "'doc 7'" in str(info.value),
+            _dump_sql(path),
+        )
+
+
+class TestPutHistories:
+    """put() accepts exactly the histories that extend the stored one."""
+
+    def test_same_again(self, tmp_path: Path) -> None:
+        """Putting the stored document again changes nothing."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample(count=3))
+        before = _chunks(path)
+        with SQLiteStore(path) as store:
+            store.put(_sample(count=3))
+            assert _sample(count=3) == store.get("quintet")
+        assert before == _chunks(path)
+
+    def test_empty_then_filled(self, tmp_path: Path) -> None:
+        """A document stored without revisions takes them later."""
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.put(Document("quintet", "Attorneys General", url="/quintet"))
+            store.put(_sample(count=3))
+            assert _sample(count=3) == store.get("quintet")
+
+    @pytest.mark.parametrize("count", [2, 4])
+    def test_not_extending(self, tmp_path: Path, count: int) -> None:
+        """A shorter history, or a longer one that differs, is refused."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample(count=3))
+        other = _sample(count=count)
+        if count > 3:
+            other = _varied("quintet", count)
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store, pytest.raises(StoreError):
+            store.put(other)
+        assert before == _dump_sql(path)
+
+
+class TestDeleteFrees:
+    """delete() removes a document's chunks as well as its row."""
+
+    def test_put_again(self, tmp_path: Path) -> None:
+        """A deleted id stored again with a shorter history reads whole."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_sample(count=7))
+            store.delete("quintet")
+            with contextlib.closing(sqlite3.connect(path)) as db:
+                assert [(0,)] == db.execute(
+                    "SELECT count(*) FROM chunks"
+                ).fetchall()
+            store.put(_sample(count=2))
+            assert _sample(count=2) == store.get("quintet")
+
+
+class TestSummaryChecks:
+    """ids() and opening refuse a damaged summary or schema version."""
+
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE documents SET digest = digest || 'x' WHERE id = 'a'",
+            "UPDATE revtrack_meta SET value = '3' WHERE key = 'documents'",
+        ],
+    )
+    def test_ids(self, tmp_path: Path, statement: str) -> None:
+        """A count or digest not matching the summary is a StoreError."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample("a"))
+            store.put(_sample("b"))
+        _sql(path, statement)
+        with SQLiteStore(path) as store, pytest.raises(StoreError) as info:
+            store.ids()
+        assert str(path) in str(info.value)
+
+    def test_schema_version(self, tmp_path: Path) -> None:
+        """An unreadable schema version names the file."""
+        path = tmp_path / "s.db"
+        SQLiteStore(path).close()
+        _sql(path, "UPDATE revtrack_meta SET value = 'x' WHERE key = 'schema'")
+        with pytest.raises(StoreError) as info:
+            SQLiteStore(path)
+        assert str(path) in str(info.value)
+
+    def test_bad_bound(self, tmp_path: Path) -> None:
+        """A bound that is not a time is named in the error."""
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.put(_sample())
+            with pytest.raises(InvalidRevisionError) as info:
+                store.revisions("quintet", since="yesterday")
+        assert "'yesterday'" in str(info.value)
+
+
+def _sqlite_error(
+    kind: type[sqlite3.Error], text: str, code: int | None
+) -> sqlite3.Error:
+    error = kind(text)
+    if code is not None:
+        error.sqlite_errorcode = code
+    return error
+
+
+class TestStoreErrors:
+    """SQLite's errors become typed store errors naming the file."""
+
+    @pytest.mark.parametrize(
+        ("kind", "text", "code", "expected", "retry", "number"),
+        [
+            (
+                sqlite3.OperationalError,
+                "database is locked",
+                None,
+                StoreError,
+                True,
+                None,
+            ),
+            (
+                sqlite3.OperationalError,
+                "database is busy",
+                None,
+                StoreError,
+                True,
+                None,
+            ),
+            (
+                sqlite3.OperationalError,
+                "x",
+                sqlite3.SQLITE_BUSY,
+                StoreError,
+                True,
+                None,
+            ),
+            (
+                sqlite3.OperationalError,
+                "no such table: t",
+                None,
+                StoreError,
+                False,
+                None,
+            ),
+            (
+                sqlite3.DatabaseError,
+                "file is not a database",
+                None,
+                StoreError,
+                False,
+                None,
+            ),
+            (
+                sqlite3.OperationalError,
+                "full",
+                sqlite3.SQLITE_FULL,
+                DiskError,
+                True,
+                errno.ENOSPC,
+            ),
+            (
+                sqlite3.OperationalError,
+                "disk I/O error",
+                sqlite3.SQLITE_IOERR,
+                DiskError,
+                True,
+                None,
+            ),
+            (
+                sqlite3.OperationalError,
+                "readonly",
+                sqlite3.SQLITE_READONLY,
+                DiskError,
+                False,
+                errno.EACCES,
+            ),
+            (
+                sqlite3.OperationalError,
+                "no",
+                sqlite3.SQLITE_CANTOPEN,
+                DiskError,
+                False,
+                errno.EACCES,
+            ),
+        ],
+    )
+    def test_classified(
+        self,
+        *,
+        kind: type[sqlite3.Error],
+        text: str,
+        code: int | None,
+        expected: type[StoreError],
+        retry: bool,
+        number: int | None,
+    ) -> None:
+        """Each error gets its type, errno, the path and SQLite's words."""
+        error = _store._store_error("/x/s.db", _sqlite_error(kind, text, code))
+        message = str(error)
+        assert (expected, retry, number, True, True) == (
+            type(error),
+            "try again" in message,
+            getattr(error, "errno", None),
+            "'/x/s.db'" in message,
+            text in message,
+        )
+
+    def test_closed(self, tmp_path: Path) -> None:
+        """A closed store refuses further use with a StoreError."""
+        path = tmp_path / "s.db"
+        store = SQLiteStore(path)
+        store.put(_sample())
+        store.close()
+        with pytest.raises(StoreError) as info:
+            store.ids()
+        assert str(path) in str(info.value)

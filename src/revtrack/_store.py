@@ -535,7 +535,7 @@ class SQLiteStore:
         for key, doc_id in documents:
             revisions = self._legacy_revisions(key, doc_id)
             texts = [r.text for r in revisions]
-            builder = _Builder(self, key, doc_id, _nth(texts))
+            builder = _Builder(self, key, _nth(texts))
             for revision in revisions:
                 builder.add(revision)
             builder.flush()
@@ -1041,10 +1041,11 @@ class SQLiteStore:
             raise StoreError(msg)
         doc.verify()
         revisions = doc.revisions
-        builder = _Builder(self, 0, doc.id, _nth([r.text for r in revisions]))
+        builder = _Builder(self, 0, _nth([r.text for r in revisions]))
         with self._errors(), self._transaction():
             found = self._db.execute(
-                "SELECT key FROM documents WHERE id = ?", (doc.id,)
+                "SELECT key FROM documents WHERE id = ?",
+                (doc.id,),
             ).fetchone()
             if found is None:
                 key: int = (
@@ -1140,12 +1141,22 @@ class SQLiteStore:
         with self._errors(), self._transaction():
             row = self._document_row(id)
             key, count = row[0], row[5]
+            # _set_head signs the row anew: never sign fields changed
+            # behind the store's back.
+            if row[7] != header_digest(
+                *row[1:4],
+                allow_backwards=bool(row[4]),
+                count=count,
+                head=row[6],
+            ):
+                msg = (
+                    f"document {id!r}: its digest does not match its "
+                    f"fields; the store is damaged, nothing was appended"
+                )
+                raise IntegrityError(msg, revision=0)
             memo: dict[int, str] = {}
             builder = _Builder(
-                self,
-                key,
-                id,
-                lambda n: self._text_at(key, id, n, memo),
+                self, key, lambda n: self._text_at(key, id, n, memo)
             )
             tip = None
             if count:
@@ -1193,8 +1204,14 @@ class SQLiteStore:
         """
         with self._errors(), self._transaction():
             row = self._document_row(id)
-            self._db.execute("DELETE FROM chunks WHERE doc = ?", (row[0],))
-            self._db.execute("DELETE FROM documents WHERE key = ?", (row[0],))
+            self._db.execute(
+                "DELETE FROM chunks WHERE doc = ?",
+                (row[0],),
+            )
+            self._db.execute(
+                "DELETE FROM documents WHERE key = ?",
+                (row[0],),
+            )
             self._update_summary(remove=_summary_term(id, row[7]))
 
     # -- reading --------------------------------------------------------
@@ -1307,7 +1324,7 @@ class SQLiteStore:
                 title=row[2],
                 url=row[3],
                 allow_backwards=bool(row[4]),
-                verify=False,
+                verify=False,  # pragma: no mutate (_walk verified each)
             )
         except InvalidRevisionError as exc:
             msg = f"document {id!r} is damaged: {exc}"
@@ -1448,12 +1465,10 @@ class _Builder:
         self,
         store: SQLiteStore,
         key: int,
-        doc_id: str,
         text_of: Callable[[int], str],
     ) -> None:
         self.key = key
         self._store = store
-        self._doc_id = doc_id
         self._text_of = text_of  # the text of a stored revision, by number
         self._open: _Open | None = None
 
