@@ -7,6 +7,7 @@ import gzip
 import itertools
 import json
 import random
+import time
 import tracemalloc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pytest
 from diff_match_patch import diff_match_patch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import revtrack
@@ -669,3 +670,187 @@ class TestMoveChoice:
         new = intro + one + first + two + second + end
         d = diff(old, new)
         assert [self._P] == [d.edits[m.destination].text for m in d.moves]
+
+
+class TestStatsFields:
+    """Diff.stats counts every field exactly on hand-made edits."""
+
+    def test_every_field(self) -> None:
+        """Each field sums its edits; distance, each region's longer side."""
+        edits = (
+            Edit(Op.DELETE, "ab\n"),
+            Edit(Op.DELETE, "cd", move=1),
+            Edit(Op.INSERT, "x"),
+            Edit(Op.EQUAL, "kept "),
+            Edit(Op.INSERT, "one\ntwo\r\n", move=2),
+            Edit(Op.INSERT, "z"),
+            Edit(Op.DELETE, "q"),
+            Edit(Op.EQUAL, " ", old="\t\t"),
+            Edit(Op.DELETE, "r\rs"),
+        )
+        old = len("ab\ncdkept q\t\tr\rs")  # the old text, by hand
+        new = len("xkept one\ntwo\r\nz ")
+        expected = revtrack.DiffStats(
+            chars_inserted=len("x") + len("one\ntwo\r\n") + len("z"),
+            chars_deleted=len("ab\n") + len("cd") + len("q") + len("r\rs"),
+            words_inserted=1 + 2 + 1,
+            words_deleted=1 + 1 + 1 + 2,
+            lines_inserted=2,
+            lines_deleted=1 + 1,
+            similarity=(2 * len("kept ") + len("\t\t") + len(" "))
+            / (old + new),
+            # Regions: max(5, 1), then max(10, 1), then max(0, 3).
+            distance=5 + 10 + 3,
+        )
+        assert expected == Diff(edits).stats
+
+    def test_total_replacement(self) -> None:
+        """Texts of equal length that share nothing have similarity 0."""
+        s = Diff((Edit(Op.DELETE, "ab"), Edit(Op.INSERT, "cd"))).stats
+        assert (0.0, 2) == (s.similarity, s.distance)
+
+
+class TestBudget:
+    """The work budget diff_match_patch reads in place of a deadline."""
+
+    def test_each_check_spends_its_step(self) -> None:
+        """Check k of a search spends k, and the deadline passes once spent."""
+        budget = diff_module._Budget(10)
+        now = time.time()
+        passed = [now > budget for _ in range(6)]
+        # The checks spend 0, 1, 2, 3, 4 and 5: 10, 9, 7, 4, 0, then -5 left.
+        assert [False, False, False, False, False, True] == passed
+        assert 10 - sum(range(6)) == budget.left
+
+    def test_each_search_restarts_its_steps(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Every search, nested ones too, counts its steps from 0."""
+        steps: list[int] = []
+        check = diff_module._Budget.__lt__
+
+        def spy(budget: diff_module._Budget, now: object) -> bool:
+            steps.append(budget.step)
+            return check(budget, now)
+
+        monkeypatch.setattr(diff_module._Budget, "__lt__", spy)
+        budget = diff_module._Budget(10**6)
+        budget.step = 7  # left over from an earlier search
+        engine = diff_module._Engine()
+        engine.Diff_Timeout = 0
+        found = engine.diff_bisect("abcdefgh", "bahgfedcx", budget)
+        assert "abcdefgh" == "".join(t for op, t in found if op <= 0)
+        assert 0 == steps[0]
+        assert [] == [
+            (a, b) for a, b in itertools.pairwise(steps) if b not in {0, a + 1}
+        ]
+        assert 1 < steps.count(0)
+        assert 10**6 - sum(steps) == budget.left
+
+    def test_spent_budget_replaces_the_block(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With no work left a block with no unique token is replaced whole."""
+        old = " ".join(f"w{i % 7}" for i in range(300))
+        new = " ".join(f"w{i % 5}" for i in range(300))
+        monkeypatch.setattr(diff_module, "_WORK_BASE", 0)
+        monkeypatch.setattr(diff_module, "_WORK_PER_CHAR", 0)
+        d = diff(old, new, cleanup="none", detect_moves=False)
+        head = "".join(
+            a
+            for a, _ in itertools.takewhile(
+                lambda pair: pair[0] == pair[1],
+                zip(tokenize(old), tokenize(new), strict=False),
+            )
+        )
+        expected = [
+            ("EQUAL", head),
+            ("DELETE", old[len(head) :]),
+            ("INSERT", new[len(head) :]),
+        ]
+        assert expected == ops(d)
+
+
+def _best_alignment(a: list[str], b: list[str]) -> int:
+    """Return the most length any in-order pairing of non-blank units keeps."""
+    xs = [len(u) for u in a if not u.isspace()]
+    ys = [len(u) for u in b if not u.isspace()]
+
+    @functools.cache
+    def best(i: int, j: int) -> int:
+        if i == len(xs) or j == len(ys):
+            return 0
+        return max(
+            best(i + 1, j),
+            best(i, j + 1),
+            min(xs[i], ys[j]) + best(i + 1, j + 1),
+        )
+
+    return best(0, 0)
+
+
+_units = st.lists(
+    st.sampled_from(["a", "bb", "cccc", "dddddddd", " ", "\n"]), max_size=6
+)
+
+
+class TestPairUnits:
+    """Pairing the units of a changed block of lines or sentences."""
+
+    @given(_units, _units)
+    @example(["bb", "a", "cccc"], ["cccc", "bb", "\n", "a"])
+    @example(["a", "dddddddd", "bb", "bb"], ["dddddddd", "bb", "cccc", "a"])
+    @example(["cccc", "a", "a", "bb"], ["a", "bb", "bb", "cccc"])
+    @example(["\n", "a", "bb"], ["bb", " ", "a", "cccc"])
+    @example(["a", "a", "bb", "bb", "bb"], ["bb", "cccc", "cccc", " "])
+    @example([" "], ["a", "bb"])
+    def test_aligned_keeps_the_most(self, a: list[str], b: list[str]) -> None:
+        """Aligned pairs are in order, not blank, and keep the most length."""
+        pairs = diff_module._pair_units(a, b, aligned=True)
+        kept = sum(min(len(a[i]), len(b[j])) for i, j in pairs)
+        assert _best_alignment(a, b) == kept
+        assert [] == [
+            (p, q)
+            for p, q in itertools.pairwise(pairs)
+            if not (p[0] < q[0] and p[1] < q[1])
+        ]
+        assert [] == [
+            (i, j) for i, j in pairs if a[i].isspace() or b[j].isspace()
+        ]
+
+    def test_aligned_at_the_bound(self) -> None:
+        """64 by 64 units still align by length, skipping a short first one."""
+        a = ["x" * 10] + ["y" * 50] * 63
+        b = ["y" * 50] * 63 + ["x" * 10]
+        expected = [(i + 1, i) for i in range(63)]
+        assert expected == diff_module._pair_units(a, b, aligned=True)
+
+    def test_first_with_first_above_the_bound(self) -> None:
+        """Above 64 by 64 units the non-blank ones pair first with first."""
+        a = ["x" * 10] + ["y" * 50] * 64
+        b = ["y" * 50] * 32 + ["\n"] + ["y" * 50] * 31 + ["x" * 10]
+        ys = [j for j, unit in enumerate(b) if unit != "\n"]
+        expected = list(zip(range(len(a)), ys, strict=False))
+        assert expected == diff_module._pair_units(a, b, aligned=True)
+
+
+class TestPairs:
+    """Splitting a changed block into blocks that end at paired units."""
+
+    def test_by_position(self) -> None:
+        """Each block ends at a pair, and the last takes what is left."""
+        a = ["A", "same", "B"]
+        b = ["X", "same", "Y", "Z"]
+        expected = [
+            ("finer", 10, 11, 20, 21),
+            ("equal", 11, 12, 21, 22),
+            ("finer", 12, 13, 22, 24),
+        ]
+        assert expected == diff_module._pairs(a, b, 10, 20, aligned=False)
+
+    def test_aligned_takes_unpaired_units(self) -> None:
+        """A block takes the blank units before its pair."""
+        a = ["\n", "aa", "b"]
+        b = ["aa", "\n", "bb"]
+        expected = [("finer", 0, 2, 0, 1), ("finer", 2, 3, 1, 3)]
+        assert expected == diff_module._pairs(a, b, 0, 0, aligned=True)

@@ -679,3 +679,132 @@ class TestLoneSurrogates:
             meta={"e": "\U0001f600"},
         )
         assert ("\U0001f600", "\U0001f600") == (rev.note, rev.meta["e"])
+
+
+def _four_zones() -> Document:
+    """Return a document whose latest and middle revisions differ in zone."""
+    doc = Document("zones", "T")
+    # In UTC: 12:00 and 23:00 on 31 July, 23:30 on 31 July, 03:00 on 1 Aug.
+    doc.publish("1", at="2019-07-31T13:00", tz="Europe/London")
+    doc.update("2", at="2019-07-31T19:00", tz="America/New_York", note="n")
+    doc.update("3", at="2019-07-31T19:30", tz="America/New_York", note="n")
+    doc.update("4", at="2019-08-01T04:00", tz="Europe/London", note="n")
+    return doc
+
+
+class TestRefEdges:
+    """revision() at the edges of numbers, prefixes and '@' times."""
+
+    def test_most_negative_index(self) -> None:
+        """-count names the first revision."""
+        doc = _quintet()
+        assert doc.revisions[0] is doc.revision(-len(doc.revisions))
+
+    def test_four_digit_prefix(self) -> None:
+        """Four hex digits, the fewest allowed, find a revision."""
+        doc = _quintet()
+        two = doc.revisions[1]
+        assert two is doc.revision(two.digest[:4])
+
+    def test_ambiguous_prefix_names_five(self) -> None:
+        """An ambiguous prefix's error names the first five matches."""
+        doc = Document("d", "T")
+        doc.publish("same", at="2019-07-31T10:00Z")
+        for day in range(1, 6):
+            doc.update("same", at=f"2019-08-0{day}T10:00Z", note="Again.")
+        with pytest.raises(RevisionNotFoundError) as info:
+            doc.revision(doc.latest.digest[:6])
+        message = str(info.value)
+        assert "1, 2, 3, 4, 5" in message
+        assert "5, 6" not in message
+
+    def test_time_in_latest_zone(self) -> None:
+        """An '@' time with no offset is read in the latest revision's zone."""
+        doc = _four_zones()
+        # 23:45 in London is 22:45 UTC, before revision 2 (23:00 UTC).
+        assert doc.revisions[0] is doc.revision("@2019-07-31T23:45")
+        # The end of 31 July in London is 22:59:59.999999 UTC.
+        assert doc.revisions[0] is doc.revision("@2019-07-31")
+
+    def test_time_in_given_zone(self) -> None:
+        """An '@' time is read in the zone passed, not the latest's."""
+        doc = _four_zones()
+        # 23:45 in New York is 03:45 UTC on 1 August, after revision 4.
+        ny = doc.revision("@2019-07-31T23:45", tz="America/New_York")
+        # 23:45 UTC is after revision 3 (23:30 UTC) only.
+        utc = doc.revision("@2019-07-31T23:45", tz="UTC")
+        assert (4, 3) == (ny.number, utc.number)
+
+    def test_time_equal_to_a_revision(self) -> None:
+        """An '@' time equal to a revision's instant is that revision."""
+        doc = _four_zones()
+        assert 3 == doc.revision("@2019-07-31T23:30Z").number
+        assert 2 == doc.revision("@2019-07-31T23:29:59.999999Z").number
+
+    def test_offset_only_reads_utc(self) -> None:
+        """With only an offset in the latest revision, '@' times are UTC."""
+        doc = Document("d", "T")
+        doc.publish("1", at="2019-07-31T09:00+02:00")
+        doc.update("2", at="2019-07-31T10:15+02:00", note="n")
+        # 08:30 UTC is after revision 2 (08:15 UTC); at +02:00 it would be
+        # before revision 1.
+        assert 2 == doc.revision("@2019-07-31T08:30").number
+
+
+class TestPassedThrough:
+    """Document methods pass their options and fields on."""
+
+    def test_diff_options(self) -> None:
+        """diff() passes its options to revtrack.diff()."""
+        doc = _quintet()
+        expected = revtrack.diff("v1", "v2", granularity="char")
+        assert expected == doc.diff(1, 2, granularity="char")
+        assert expected != doc.diff(1, 2)
+
+    def test_history_zone(self) -> None:
+        """The footer's dates fall on the calendar of the zone passed."""
+        doc = Document("d", "T")
+        doc.publish("a", at="2019-07-31T23:30Z")
+        assert "Published 31 July 2019" == doc.history_text(tz="UTC")
+        assert "Published 1 August 2019" == doc.history_text()
+        assert "31 July 2019" in doc.history_html(tz="UTC")
+        assert "31 July 2019" not in doc.history_html()
+
+    def test_as_of_keeps_url(self) -> None:
+        """as_of() keeps the document's URL."""
+        doc = Document("d", "T", url="/guidance/quintet")
+        doc.publish("a", at="2019-07-31T10:00Z")
+        assert "/guidance/quintet" == doc.as_of("2019-08-01T00:00Z").url
+
+
+class TestErrorsName:
+    """Errors name the revision, instant or field at fault."""
+
+    def test_backwards_names_the_new_number(self) -> None:
+        """A refused update names the number it would have had."""
+        doc = _quintet()
+        with pytest.raises(ChronologyError) as info:
+            doc.update("x", at="2019-07-31T12:00+01:00", note="n")
+        assert "revision 3 " in str(info.value)
+
+    def test_before_first_names_it(self) -> None:
+        """A time before the first revision's gives that revision's time."""
+        doc = _quintet()
+        with pytest.raises(RevisionNotFoundError) as info:
+            doc.at("2019-01-01T00:00Z")
+        assert revtrack.format_timestamp(doc.revisions[0].at) in str(
+            info.value
+        )
+
+    def test_empty_document(self) -> None:
+        """No time finds a revision of an empty document."""
+        with pytest.raises(RevisionNotFoundError):
+            Document("d", "T").at("2019-01-01T00:00Z")
+
+    @pytest.mark.parametrize("field", ["note", "author"])
+    @pytest.mark.parametrize("value", [3, "\ud800"])
+    def test_optional_text_field(self, field: str, value: Any) -> None:
+        """A bad note or author is refused, naming the field."""
+        good = Revision.create(1, "a", at="2019-07-31T10:00Z")
+        with pytest.raises(InvalidRevisionError, match=f"^{field} "):
+            attrs.evolve(good, **{field: value})

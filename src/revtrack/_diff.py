@@ -484,11 +484,23 @@ def _pair_units(
     pair first with first. Otherwise every unit pairs by its position.
     """
     if not aligned:
-        return list(zip(range(len(a)), range(len(b)), strict=False))
+        return list(
+            zip(
+                range(len(a)),
+                range(len(b)),
+                strict=False,  # pragma: no mutate (zip's default, for B905)
+            )
+        )
     xs = [i for i, unit in enumerate(a) if not unit.isspace()]
     ys = [j for j, unit in enumerate(b) if not unit.isspace()]
     if len(xs) * len(ys) > _ALIGN_WORK:
-        return list(zip(xs, ys, strict=False))
+        return list(
+            zip(
+                xs,
+                ys,
+                strict=False,  # pragma: no mutate (zip's default, for B905)
+            )
+        )
     sizes = [len(b[j]) for j in ys]
     rows = [[0] * (len(ys) + 1)]
     for i in xs:
@@ -879,14 +891,11 @@ def _build_edits(triples: Iterable[_Triple]) -> list[Edit]:
 
 
 def _similarity(edits: Iterable[Edit], old: str, new: str) -> float:
-    """Return the share of both texts that the edits keep, from 0 to 1."""
-    total = len(old) + len(new)
-    if not total:
-        return 1.0
+    """Return the share of two texts, not both empty, that the edits keep."""
     kept = sum(
         len(e.old_text) + len(e.new_text) for e in edits if e.op is Op.EQUAL
     )
-    return kept / total
+    return kept / (len(old) + len(new))
 
 
 def _find_moves(
@@ -1032,21 +1041,19 @@ def _compute_stats(edits: Sequence[Edit]) -> DiffStats:
     chars = {Op.INSERT: 0, Op.DELETE: 0}
     words = {Op.INSERT: 0, Op.DELETE: 0}
     lines = {Op.INSERT: 0, Op.DELETE: 0}
-    distance = inserted = deleted = 0
+    run = {Op.INSERT: 0, Op.DELETE: 0}  # characters changed since an equal
+    distance = 0
     for e in edits:
         if e.op is Op.EQUAL:
-            distance += max(inserted, deleted)
-            inserted = deleted = 0
+            distance += max(run.values())
+            run = {Op.INSERT: 0, Op.DELETE: 0}
             continue
         size = len(e.text)
         chars[e.op] += size
+        run[e.op] += size
         words[e.op] += count_words(e.text)
         lines[e.op] += len(_LINE_BREAK.findall(e.text))
-        if e.op is Op.INSERT:
-            inserted += size
-        else:
-            deleted += size
-    distance += max(inserted, deleted)
+    distance += max(run.values())
     old = sum(len(e.old_text) for e in edits)
     new = sum(len(e.new_text) for e in edits)
     kept = old - chars[Op.DELETE] + new - chars[Op.INSERT]
