@@ -502,16 +502,8 @@ class TestFiles:
     def test_version_1_migrates(self, tmp_path: Path) -> None:
         """A store in the version 1 layout opens as the current, unchanged."""
         path = tmp_path / "s.db"
-        db = sqlite3.connect(path, isolation_level=None)
-        for statement in (
-            _store._DOCUMENTS + ";" + _store._REVISIONS_V1
-        ).split(";"):
-            db.execute(statement)
-        db.execute(f"PRAGMA application_id = {_store._APPLICATION_ID}")
-        db.execute("INSERT INTO revtrack_meta VALUES ('schema', '1')")
-        db.close()
         doc = _sample(count=5)
-        _write_v1(path, doc)
+        _write_v1(path, [doc], deltas=False)
         with SQLiteStore(path) as store:
             assert doc == store.get("quintet")
             store.append("quintet", "More.", at="2020-01-01T00:00Z", note="M.")
@@ -660,50 +652,6 @@ def _to_v2(path: Path) -> None:
         )
     db.execute("ALTER TABLE chunks DROP COLUMN fields")
     db.execute("UPDATE revtrack_meta SET value = '2' WHERE key = 'schema'")
-    db.close()
-
-
-def _write_v1(path: Path, doc: Document) -> None:
-    """Write *doc* as version 1 did: a zlib row per revision, in full."""
-    db = sqlite3.connect(path)
-    key = db.execute(
-        "INSERT INTO documents (id, title, url, allow_backwards, head,"
-        " head_chain, digest) VALUES (?, ?, ?, 0, ?, ?, ?)",
-        (
-            doc.id,
-            doc.title,
-            doc.url,
-            len(doc.revisions),
-            doc.revisions[-1].chain_digest,
-            _formats.document_digest(doc),
-        ),
-    ).lastrowid
-    term = _store._summary_term(doc.id, _formats.document_digest(doc))
-    db.execute(
-        "UPDATE revtrack_meta SET value = ? WHERE key = 'summary'", (term,)
-    )
-    db.execute("UPDATE revtrack_meta SET value = '1' WHERE key = 'documents'")
-    for r in doc.revisions:
-        db.execute(
-            "INSERT INTO revisions VALUES"
-            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, ?, ?)",
-            (
-                key,
-                r.number,
-                revtrack.format_timestamp(r.at),
-                _time.zone_name(r.at),
-                r.update_type.value,
-                r.note,
-                r.author,
-                json.dumps(dict(r.meta)) if r.meta else None,
-                bytes.fromhex(r.digest),
-                bytes.fromhex(r.chain_digest),
-                r.number,
-                len(r.text.encode()),
-                zlib.compress(r.text.encode()),
-            ),
-        )
-    db.commit()
     db.close()
 
 
@@ -1561,8 +1509,10 @@ class TestDamageNamed:
         assert before == _dump_sql(path)
 
 
-def _write_v1_deltas(path: Path, docs: list[Document]) -> None:
-    """Write *docs* as version 1 did, each revision a delta on the last."""
+def _write_v1(
+    path: Path, docs: list[Document], *, deltas: bool = True
+) -> None:
+    """Write *docs* as version 1 did: a zlib row per revision, a delta."""
     db = sqlite3.connect(path, isolation_level=None)
     for statement in (_store._DOCUMENTS + ";" + _store._REVISIONS_V1).split(
         ";"
@@ -1591,9 +1541,10 @@ def _write_v1_deltas(path: Path, docs: list[Document]) -> None:
         ).lastrowid
         previous = None
         for r in doc.revisions:
+            full = previous is None or not deltas
             payload = (
                 r.text.encode()
-                if previous is None
+                if previous is None or not deltas
                 else json.dumps(
                     revtrack._compact.encode_delta(
                         revtrack._compact.make_delta(previous, r.text)
@@ -1615,7 +1566,7 @@ def _write_v1_deltas(path: Path, docs: list[Document]) -> None:
                     bytes.fromhex(r.digest),
                     bytes.fromhex(r.chain_digest),
                     r.number,
-                    None if previous is None else r.number - 1,
+                    None if full else r.number - 1,
                     len(r.text.encode()),
                     zlib.compress(payload),
                 ),
@@ -1641,7 +1592,7 @@ class TestMigrationFields:
         with SQLiteStore(tmp_path / "new.db", policy=policy) as store:
             for doc in docs:
                 store.put(doc)
-        _write_v1_deltas(tmp_path / "old.db", docs)
+        _write_v1(tmp_path / "old.db", docs)
         with SQLiteStore(tmp_path / "old.db", policy=policy) as store:
             assert {doc.id: doc for doc in docs} == _store_docs(store)
         expected = _chunks(tmp_path / "new.db")
@@ -1672,7 +1623,7 @@ class TestMigrationFields:
     def test_damaged_version_1(self, tmp_path: Path, statement: str) -> None:
         """A damaged version 1 row names its revision and document."""
         path = tmp_path / "s.db"
-        _write_v1_deltas(path, [_varied("a", 2), _varied("doc 7", 4)])
+        _write_v1(path, [_varied("a", 2), _varied("doc 7", 4)])
         _sql(path, statement + " AND doc = 2")
         before = _dump_sql(path)
         with pytest.raises(IntegrityError) as info:
@@ -1689,7 +1640,7 @@ class TestMigrationFields:
         doc.publish("x" * 1000, at=_FIRST)
         doc.update("x" * 2000, at=_FIRST.add(days=1), note="Doubled.")
         path = tmp_path / "s.db"
-        _write_v1_deltas(path, [doc])
+        _write_v1(path, [doc])
         before = _dump_sql(path)
         with pytest.raises(IntegrityError) as info:
             SQLiteStore(path, limits=revtrack.Limits(max_size=1500))
