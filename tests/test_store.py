@@ -406,6 +406,25 @@ class TestQueries:
 class TestFiles:
     """Opening files that are not revtrack stores, and reopening ours."""
 
+    def test_closed(self, tmp_path: Path) -> None:
+        """A closed store says so, not that its file is damaged."""
+        path = tmp_path / "s.db"
+        store = SQLiteStore(path)
+        store.put(_sample())
+        store.close()
+        calls: list[Callable[[], object]] = [
+            lambda: store.get("quintet"),
+            lambda: store.revision("quintet", 1),
+            store.ids,
+            lambda: store.append("quintet", "x", at=_FIRST.add(days=9)),
+        ]
+        for call in calls:
+            with pytest.raises(StoreError, match="was closed") as info:
+                call()
+            assert "damaged" not in str(info.value)
+        with SQLiteStore(path) as again:
+            assert _sample() == again.get("quintet")
+
     def test_reopen(self, tmp_path: Path) -> None:
         """A closed store opens again with the same documents."""
         with SQLiteStore(tmp_path / "s.db") as store:

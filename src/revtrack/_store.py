@@ -468,6 +468,7 @@ class SQLiteStore:
         # Absolute, as SQLite keeps it: a later chdir changes nothing.
         self._where = os.path.abspath(self._path)  # noqa: PTH100
         self._file: tuple[int, int] | None = None
+        self._closed = False
         try:
             with self._errors():
                 self._open()
@@ -645,6 +646,12 @@ class SQLiteStore:
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
+        if self._closed:
+            msg = (
+                f"this SQLiteStore of {self._path!r} was closed; open the "
+                f"path again with a new SQLiteStore"
+            )
+            raise StoreError(msg)
         self._check_file()
         try:
             yield
@@ -676,6 +683,7 @@ class SQLiteStore:
 
         >>> SQLiteStore(":memory:").close()
         """
+        self._closed = True
         self._db.close()
 
     def __enter__(self) -> Self:
