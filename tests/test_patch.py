@@ -1261,6 +1261,21 @@ class TestDeltaTokens:
         """An empty token between two others is skipped."""
         assert "cut" == parse_delta("cat", "=1\t\t-1\t+u\t=1").new
 
+    @pytest.mark.parametrize(
+        ("token", "problem"),
+        [
+            ("+a%zz", "'%' at column 3"),
+            ("+%FF", "not UTF-8"),
+            ("+\ud800", "lone surrogate"),
+        ],
+    )
+    def test_bad_insert_named(self, token: str, problem: str) -> None:
+        """A badly escaped insert is named by its token and offset."""
+        with pytest.raises(PatchFormatError) as info:
+            parse_delta("cat", f"=3\t{token}")
+        assert str(info.value).startswith(f"token {token!r} at offset 3: ")
+        assert problem in str(info.value)
+
     def test_offset_of_later_token(self) -> None:
         """A bad third token is named by its offset in the whole delta."""
         with pytest.raises(

@@ -828,28 +828,27 @@ def _read_coords(start: str, length: str | None) -> tuple[int, int]:
     return int(start) - 1, int(length)
 
 
-def _decode_line(body: str, number: int) -> str:
+def _decode_line(body: str, where: str) -> str:
+    """Decode the %XX escapes of *body*; errors start with *where*."""
     if "%" not in body:
         if not body.isascii() and _SURROGATE.search(body):
-            msg = (
-                f"line {number}: holds a lone surrogate; text must be Unicode"
-            )
+            msg = f"{where}: holds a lone surrogate; text must be Unicode"
             raise PatchFormatError(msg)
         return body
     bad = _ESCAPE.search(body)
     if bad:
         msg = (
-            f"line {number}: '%' at column {bad.start() + 2} does not start"
+            f"{where}: '%' at column {bad.start() + 2} does not start"
             f" a %XX escape; write '%25' for a percent sign"
         )
         raise PatchFormatError(msg)
     try:
         text = urllib.parse.unquote(body, errors="strict")
     except UnicodeDecodeError as exc:
-        msg = f"line {number}: its %XX escapes are not UTF-8 ({exc.reason})"
+        msg = f"{where}: its %XX escapes are not UTF-8 ({exc.reason})"
         raise PatchFormatError(msg) from exc
     if _SURROGATE.search(text):
-        msg = f"line {number}: holds a lone surrogate; text must be Unicode"
+        msg = f"{where}: holds a lone surrogate; text must be Unicode"
         raise PatchFormatError(msg)
     return text
 
@@ -967,7 +966,7 @@ def _parse_dmp(text: str) -> Patch:
                 + f" at the start of the line, got {line[:_QUOTED_LINE]!r}"
             )
             raise PatchFormatError(msg)
-        edits.append(Edit(op, _decode_line(line[1:], number)))
+        edits.append(Edit(op, _decode_line(line[1:], f"line {number}")))
     if current is not None:
         finish()
     return Patch(tuple(hunks))
@@ -1071,9 +1070,7 @@ def parse_delta(old: str, delta: str) -> Diff:
             continue
         sign, body = token[0], token[1:]
         if sign == "+":
-            # "line 1": a delta is one line; the number only prefixes errors.
-            inserted = _decode_line(body, 1)  # pragma: no mutate
-            edits.append((Op.INSERT, inserted))
+            edits.append((Op.INSERT, _decode_line(body, where)))
             continue
         # int() refuses more than 4300 digits; no text is that long.
         if (
