@@ -123,6 +123,32 @@ class TestApplyDelta:
         with pytest.raises(FormatError, match="expected a delta"):
             apply_delta("abc", delta)
 
+    @pytest.mark.parametrize(
+        ("delta", "says"),
+        [
+            ([5, [""]], "got [5, ['']]"),
+            ([[0, 1], "ab"], "got [[0, 1], 'ab']"),
+            ([[0], [""]], "got 1 copy numbers and 1 strings"),
+            ([[0, 1], ["", 5]], "got values of other types"),
+            ([[0, "1"], ["", ""]], "got values of other types"),
+            (
+                [[1, 3], ["", ""]],
+                "a copy reaches outside the 3-character base",
+            ),
+        ],
+    )
+    def test_says_what_arrived(self, delta: object, says: str) -> None:
+        """The error quotes or counts what arrived, and calls it corrupt."""
+        with pytest.raises(FormatError) as info:
+            apply_delta("abc", delta)
+        assert says in str(info.value)
+        assert str(info.value).endswith("the data is corrupt")
+
+    def test_empty_copy(self) -> None:
+        """A copy of no characters is allowed, anywhere in the base."""
+        delta = [[0, 0, 3, 0, 1, 2], ["x", "", "y", ""]]
+        assert "xybc" == apply_delta("abc", delta)
+
     def test_limit(self) -> None:
         """A delta that would rebuild more than the limit is refused."""
         with pytest.raises(LimitExceededError, match="limit of 5"):
@@ -179,6 +205,27 @@ class TestPlan:
             > max(len(texts_[link.number - 1].encode()), 1)
         ]
         assert ([], [], []) == (too_deep, too_wide, too_big)
+
+    def test_span_counts_stored_bytes(self) -> None:
+        """A link's span adds the compact UTF-8 JSON bytes of its deltas."""
+        texts_ = [
+            "Première ligne.\n" * 8,
+            "Première ligne.\n" * 8 + "Deuxième ligne, « citée ».\n",
+            "Première ligne.\n" * 8 + "Troisième: ça va.\n",
+        ]
+        placed = plan(texts_, policy=ChainPolicy())
+        spans: list[int] = []
+        for link, delta in placed:
+            if link.base is None or delta is None:
+                assert (None, None) == (link.base, delta)
+                spans.append(0)
+                continue
+            stored = json.dumps(
+                encode_delta(delta), ensure_ascii=False, separators=(",", ":")
+            )
+            spans.append(spans[link.base - 1] + len(stored.encode()))
+        assert [None, 1, 1] == [link.base for link, _ in placed]
+        assert spans == [link.span for link, _ in placed]
 
     def test_first_is_snapshot(self) -> None:
         """The first revision is always a full snapshot."""

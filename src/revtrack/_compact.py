@@ -314,7 +314,8 @@ def apply_delta(base: str, encoded: Any, *, limit: int | None = None) -> str:  #
     ):
         _corrupt(f"got {encoded!r:.60}")
     count = len(copies)
-    if count % 2 or len(inserts) != count // 2 + 1:
+    # count is even past the first test, so / and // agree there.
+    if count % 2 or len(inserts) != count // 2 + 1:  # pragma: no mutate
         _corrupt(f"got {count} copy numbers and {len(inserts)} strings")
     if any(insert.__class__ is not str for insert in inserts):
         _corrupt("got values of other types")
@@ -453,14 +454,7 @@ def plan(
         previous = placed[-1][0] if placed else None
         base_number = skip_base(previous)
         if base_number is None:
-            placed.append(
-                (
-                    link_after(
-                        number, None, delta_size=0, text_size=0, policy=policy
-                    ),
-                    None,
-                )
-            )
+            placed.append((Link(number, number, None, 0, 0), None))
             continue
         delta = make_delta(texts[base_number - 1], text)
         size = len(_dump(encode_delta(delta)))
@@ -476,9 +470,9 @@ def plan(
 
 
 def _dump(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    """Return *value* as the compact UTF-8 JSON a delta is stored in."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.encode()
 
 
 def inflate(data: bytes, *, limit: int) -> bytes:
