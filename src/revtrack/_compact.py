@@ -35,6 +35,7 @@ __all__ = [
     "Delta",
     "Link",
     "apply_delta",
+    "compact_json",
     "encode_delta",
     "inflate",
     "link_after",
@@ -457,7 +458,7 @@ def plan(
             placed.append((Link(number, number, None, 0, 0), None))
             continue
         delta = make_delta(texts[base_number - 1], text)
-        size = len(_dump(encode_delta(delta)))
+        size = len(compact_json(encode_delta(delta)))
         link = link_after(
             number,
             placed[base_number - 1][0],
@@ -469,8 +470,13 @@ def plan(
     return placed
 
 
-def _dump(value: object) -> bytes:
-    """Return *value* as the compact UTF-8 JSON a delta is stored in."""
+def compact_json(value: object) -> bytes:
+    """
+    Return *value* as the compact UTF-8 JSON deltas are stored in.
+
+    >>> compact_json([[0, 4], ["", "é"]]).decode()
+    '[[0,4],["","é"]]'
+    """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.encode()
 

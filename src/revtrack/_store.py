@@ -54,6 +54,7 @@ import attrs
 from ._compact import (
     ChainPolicy,
     apply_delta,
+    compact_json,
     encode_delta,
     inflate,
     make_delta,
@@ -280,12 +281,6 @@ def _unpack(data: bytes, *, limit: int) -> bytes:
         msg = f"the compressed chunk of {len(data)} bytes is truncated"
         raise FormatError(msg)
     return out
-
-
-def _dump(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
 
 
 def _xor_hex(a: str, b: str) -> str:
@@ -565,8 +560,8 @@ class SQLiteStore:
                 "UPDATE chunks SET body = ?, fields = ?"
                 " WHERE doc = ? AND first = ?",
                 (
-                    _pack(_dump(value[1]), delta=True),
-                    _pack(_dump(value[0])),
+                    _pack(compact_json(value[1]), delta=True),
+                    _pack(compact_json(value[0])),
                     key,
                     first,
                 ),
@@ -1004,8 +999,8 @@ class SQLiteStore:
                 row.span,
                 row.parent,
                 row.head,
-                _pack(_dump(chunk.deltas), delta=True),
-                _pack(_dump(chunk.fields)),
+                _pack(compact_json(chunk.deltas), delta=True),
+                _pack(compact_json(chunk.fields)),
             ),
         )
 
@@ -1484,7 +1479,7 @@ class _Builder:
         self, row: _Row, fields: list[list[Any]], deltas: list[Any], text: str
     ) -> None:
         """Continue filling the stored chunk *row*."""
-        used = sum(len(_dump(delta)) for delta in deltas)
+        used = sum(len(compact_json(delta)) for delta in deltas)
         self._open = _Open(row, fields, deltas, used, text)
 
     def add(self, revision: Revision) -> None:
@@ -1499,7 +1494,7 @@ class _Builder:
             row = current.row
             count = len(current.fields)
             delta = encode_delta(make_delta(current.text, text))
-            cost = len(_dump(delta))
+            cost = len(compact_json(delta))
             if (
                 count < policy.chunk_size
                 and row.depth + count <= policy.max_depth
@@ -1541,7 +1536,7 @@ class _Builder:
                     if base is forward
                     else encode_delta(make_delta(self._text_of(base[0]), text))
                 )
-                cost = len(_dump(head))
+                cost = len(compact_json(head))
                 if (
                     base[1] < policy.max_depth
                     and base[2] + cost <= budget
@@ -1558,7 +1553,7 @@ class _Builder:
                             base[1] + 1,
                             base[2] + cost,
                             parent,
-                            _pack_head(_dump(head)),
+                            _pack_head(compact_json(head)),
                             b"",
                             b"",
                         ),
