@@ -225,6 +225,10 @@ class TestChains:
         ]
         assert skips
         assert all(row[4] in heads for row in skips)
+        depth_of = {row[0]: row[5] for row in rows}
+        assert [depth_of[row[4]] + 1 for row in skips] == [
+            row[5] for row in skips
+        ]
         assert all(row[5] + row[1] - row[0] <= 6 for row in rows)
         assert list(doc.revisions) == back
 
@@ -1904,3 +1908,66 @@ class TestStoreErrors:
         with pytest.raises(StoreError) as info:
             store.ids()
         assert str(path) in str(info.value)
+
+
+class TestMissingChunks:
+    """A chunk deleted from the file is named by its first revision."""
+
+    def test_middle(self, tmp_path: Path) -> None:
+        """A missing middle chunk names the first revision it held."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(max_depth=20, chunk_size=4)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(12))
+        _sql(path, "DELETE FROM chunks WHERE first = 5")
+        with SQLiteStore(path) as store:
+            with pytest.raises(IntegrityError) as info:
+                store.get("quintet")
+            assert 5 == info.value.revision
+            assert "'quintet'" in str(info.value)
+            assert _edits(12).revisions[2] == store.revision("quintet", 3)
+
+    def test_last(self, tmp_path: Path) -> None:
+        """Missing last chunks name the first revision they held."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(max_depth=20, chunk_size=4)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(12))
+        _sql(path, "DELETE FROM chunks WHERE first >= 9")
+        with SQLiteStore(path) as store:
+            with pytest.raises(IntegrityError, match="1 to 12") as info:
+                store.get("quintet")
+            assert 9 == info.value.revision
+            assert "hold 1 to 8;" in str(info.value)
+
+
+class TestEmptyDocument:
+    """A document with no revisions yet stores and grows like any other."""
+
+    def test_round_trip(self, tmp_path: Path) -> None:
+        """An empty document comes back empty, then takes an append."""
+        doc = Document("new", "Not yet published", url="/new")
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.put(doc)
+            assert doc == store.get("new")
+            store.append("new", "First text.", at=_FIRST)
+            doc.publish("First text.", at=_FIRST)
+            assert doc == store.get("new")
+
+
+class TestPacking:
+    """A delta stays zlib unless LZMA2 makes it more than a tenth smaller."""
+
+    @settings(max_examples=25)
+    @given(st.text(min_size=0, max_size=400), st.integers(1, 30))
+    def test_rule(self, text: str, repeat: int) -> None:
+        """The codec chosen follows the rule; both inflate to the data."""
+        data = (text * repeat).encode()
+        packed = _store._pack(data, delta=True)
+        quick = zlib.compress(data, 9)
+        lzma_size = len(_store._pack(data))
+        if len(quick) <= lzma_size * 1.1 + 16:
+            assert quick == packed
+        else:
+            assert len(packed) == lzma_size
+        assert data == _store._unpack(packed, limit=len(data))
