@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
-from diff_match_patch import diff_match_patch
+from bench.bench_diff import minimal_changed
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -616,19 +616,6 @@ class TestMemoryBound:
         assert _peak(old, new) <= 40
 
 
-def _minimal_changed(old: str, new: str) -> int:
-    """Count the word tokens a minimal word diff inserts and deletes."""
-    codes: dict[str, str] = {}
-    chars = [
-        "".join(codes.setdefault(t, chr(0x100 + len(codes))) for t in text)
-        for text in (tokenize(old), tokenize(new))
-    ]
-    engine = diff_match_patch()
-    engine.Diff_Timeout = 0
-    found = engine.diff_main(chars[0], chars[1], False)  # noqa: FBT003
-    return sum(len(text) for op, text in found if op)
-
-
 class TestRewrittenBlocks:
     """Blocks with no line in common pair paragraphs with paragraphs."""
 
@@ -642,7 +629,7 @@ class TestRewrittenBlocks:
             len(tokenize(e.text)) for e in d.edits if e.op is not Op.EQUAL
         )
         assert (old, new) == (d.old, d.new)
-        assert mine <= 1.15 * _minimal_changed(old, new)
+        assert mine <= 1.15 * minimal_changed(old, new)
 
 
 class TestMoveChoice:
