@@ -13,6 +13,7 @@ from revtrack._tokens import (
     _CJK_SENTENCE_END,
     _SENTENCE_END,
     GRANULARITIES,
+    _pattern,
     count_words,
     tokenize,
 )
@@ -155,6 +156,60 @@ _SENTENCE_PIECES = [
     "\u300d",
     "東",
 ]
+
+
+# Characters on both sides of the plain-text check: ASCII, Latin-1 and
+# spacing modifiers, the first combining mark, general punctuation around
+# the zero-width joiner, a combining mark for symbols, scripts written
+# without spaces, an emoji with a skin tone, line breaks.
+_WORD_PIECES = [
+    "ab",
+    "_",
+    "9",
+    " ",
+    "\t",
+    "\r",
+    "\n",
+    "\r\n",
+    ",",
+    "\u00e9",
+    "\u00a0",
+    "\u02ff",
+    "\u0300",
+    "\u0301",
+    "\u2019",
+    "\u2014",
+    "\u200c",
+    "\u200d",
+    "\u200e",
+    "\u206f",
+    "\u2070",
+    "\u20d0",
+    "\u0e01",
+    "\u6771",
+    "\U0001f44d",
+    "\U0001f3fd",
+]
+
+
+class TestPlainWords:
+    """The simpler word pattern used for text without marks or CJK."""
+
+    @given(st.lists(st.sampled_from(_WORD_PIECES), max_size=30).map("".join))
+    @settings(max_examples=500)
+    def test_same_tokens_as_the_full_pattern(self, text: str) -> None:
+        """Whichever pattern splits a text, the tokens are the same."""
+        assert tokenize(text) == _pattern("word").findall(text)
+
+    def test_text_with_marks_keeps_them_on_their_base(self) -> None:
+        """A mark outside the plain range is still joined to its letter."""
+        assert tokenize("cafe\u0301 \u2019x\u2019") == [
+            "cafe\u0301",
+            " ",
+            "\u2019",
+            "x",
+            "\u2019",
+        ]
 
 
 class TestSentencePattern:
