@@ -6,7 +6,10 @@ import functools
 import gzip
 import itertools
 import json
+import os
 import random
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -460,6 +463,46 @@ class TestDeterminism:
         diff(new, old)
         diff(old[:500], new[:700], granularity="char")
         assert first == diff(old, new)
+
+    def test_tied_moves_pair_the_same_in_every_process(self) -> None:
+        """
+        Of equally good destinations, every process picks the same one.
+
+        Six inserted blocks each keep seven of a deleted block's eight
+        words, so they tie on votes and on similarity; string hashes
+        change from one process to the next and must not break the tie.
+        """
+        words = ["alphaword", "betaword", "gammaword", "deltaword"]
+        words += ["epsilonword", "zetaword", "etaword", "thetaword"]
+        kept = [f"Kept paragraph number {i} stays." for i in range(8)]
+        old = "\n\n".join([kept[0], " ".join(words) + ".", *kept[1:]])
+        parts = kept[:1]
+        for k in range(7):
+            parts.append(kept[k + 1])
+            if k < 6:
+                copy = list(words)
+                copy[k] = "q" * len(copy[k])
+                parts.append(" ".join(copy) + ".")
+        new = "\n\n".join(parts)
+        script = (
+            "import sys, revtrack\n"
+            "d = revtrack.diff(*sys.stdin.read().split('\\0'))\n"
+            "print([(m.source, m.destination) for m in d.moves])\n"
+        )
+        seen = {
+            subprocess.run(
+                [sys.executable, "-c", script],
+                input=old + "\0" + new,
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            ).stdout
+            for seed in range(6)
+        }
+        here = diff(old, new)
+        assert seen == {f"{[(m.source, m.destination) for m in here.moves]}\n"}
+        assert len(here.moves) == 1
 
 
 class TestErrors:

@@ -402,24 +402,21 @@ def _backtrack(
     return out
 
 
-def _unrelated(chars: list[str], codes: dict[str, str]) -> bool:
-    """Whether two small token strings share too little text to align."""
-    a, b = chars
-    if len(a) * len(b) > _EXACT_WORK:
+def _unrelated(ka: Sequence[str], kb: Sequence[str]) -> bool:
+    """Whether two small blocks of tokens share too little text to align."""
+    if len(ka) * len(kb) > _EXACT_WORK:
         return False
-    size = {code: len(token) for token, code in codes.items()}
-    total = sum(map(size.__getitem__, a)) + sum(map(size.__getitem__, b))
-    shared = collections.Counter(a) & collections.Counter(b)
+    total = sum(map(len, ka)) + sum(map(len, kb))
+    shared = collections.Counter(ka) & collections.Counter(kb)
     # Only tokens found on both sides can match, and blanks matched between
     # replaced words do not outlive semantic cleanup: count the rest.
-    blank = {code for token, code in codes.items() if token.isspace()}
     kept = 2 * sum(
-        size[code] * n for code, n in shared.items() if code not in blank
+        len(token) * n for token, n in shared.items() if not token.isspace()
     )
     return kept < _UNRELATED * total
 
 
-def _ends(a: str, b: str) -> tuple[int, int]:
+def _ends(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
     """Return the lengths of the common prefix and suffix of *a* and *b*."""
     head = 0
     end = min(len(a), len(b))
@@ -725,6 +722,22 @@ class _Differ:
             if key is None
             else (list(map(key, ta)), list(map(key, tb)))
         )
+        head, tail = _ends(ka, kb)
+        rest_a = len(ka) - head - tail
+        rest_b = len(kb) - head - tail
+        if (
+            self.cleanup == "semantic"
+            and rest_a * rest_b > _TRIVIAL
+            and _unrelated(ka, kb)
+        ):
+            # Semantic cleanup would merge the few coincidental matches of
+            # a rewritten block into one replacement between its common
+            # ends: skip finding them.
+            self._equal(ta[:head], tb[:head], out)
+            out.append((Op.DELETE, "".join(ta[head : head + rest_a]), ""))
+            out.append((Op.INSERT, "", "".join(tb[head : head + rest_b])))
+            self._equal(ta[head + rest_a :], tb[head + rest_b :], out)
+            return
         # Number the distinct tokens in order of first appearance, in one
         # pass over each side rather than a lookup per token.
         distinct = dict.fromkeys(itertools.chain(ka, kb))
@@ -736,35 +749,15 @@ class _Differ:
         codes = dict(
             zip(distinct, map(_code, range(len(distinct))), strict=True)
         )
-        chars = [
+        diffs = self._bounded(
             "".join(map(codes.__getitem__, ka)),
             "".join(map(codes.__getitem__, kb)),
-        ]
-        head, tail = _ends(chars[0], chars[1])
-        rest_a = len(chars[0]) - head - tail
-        rest_b = len(chars[1]) - head - tail
-        if (
-            self.cleanup == "semantic"
-            and rest_a * rest_b > _TRIVIAL
-            and _unrelated(chars, codes)
-        ):
-            # Semantic cleanup would merge the few coincidental matches of
-            # a rewritten block into one replacement between its common
-            # ends: skip finding them.
-            runs = (
-                (0, chars[0][:head]),
-                (-1, chars[0][head : head + rest_a]),
-                (1, chars[1][head : head + rest_b]),
-                (0, chars[0][head + rest_a :]),
-            )
-            diffs = [(op, text) for op, text in runs if text]
-        else:
-            diffs = self._bounded(chars[0], chars[1])
-            engine = self._engine()
-            if self.cleanup == "semantic":
-                engine.diff_cleanupSemantic(diffs)
-            elif self.cleanup == "efficiency":
-                engine.diff_cleanupEfficiency(diffs)
+        )
+        engine = self._engine()
+        if self.cleanup == "semantic":
+            engine.diff_cleanupSemantic(diffs)
+        elif self.cleanup == "efficiency":
+            engine.diff_cleanupEfficiency(diffs)
         i = j = 0
         for op, text in diffs:
             size = len(text)
@@ -929,7 +922,13 @@ def _find_moves(
     # Votes count the blank-separated chunks blocks share, which costs far
     # less than tokenising every block; only the few candidates a deletion
     # is compared with are tokenised into words.
-    chunks = {i: set(key(edits[i].text).split()) for i in (*sources, *targets)}
+    # Kept in order of first appearance, so that ties between candidates
+    # break the same way in every process (a set's order follows the
+    # string hashes, which change from one process to the next).
+    chunks = {
+        i: list(dict.fromkeys(key(edits[i].text).split()))
+        for i in (*sources, *targets)
+    }
     bags: dict[int, collections.Counter[str]] = {}
 
     def bag(i: int) -> collections.Counter[str]:
@@ -939,9 +938,14 @@ def _find_moves(
 
     # Index the insertions by their rarer chunks, so a deletion is compared
     # with a few likely destinations, not all of them.
-    postings: dict[str, list[int]] = collections.defaultdict(list)
+    spread = collections.Counter(
+        itertools.chain.from_iterable(chunks[i] for i in targets)
+    )
+    postings: dict[str, list[int]] = {
+        token: [] for token, n in spread.items() if n <= _COMMON
+    }
     for i in targets:
-        for token in chunks[i]:
+        for token in filter(postings.__contains__, chunks[i]):
             postings[token].append(i)
     # Edits with the same count of equal edits before them are neighbours
     # in one replacement, not a move.
@@ -951,21 +955,22 @@ def _find_moves(
     used: set[int] = set()
     pairs: list[tuple[int, int, list[Edit]]] = []
     for s in sources:
-        text = edits[s].text
         lists = [
-            hits
-            for hits in map(postings.get, chunks[s])
-            if hits is not None and len(hits) <= _COMMON
+            postings[token]
+            for token in filter(postings.__contains__, chunks[s])
         ]
         votes = collections.Counter(itertools.chain.from_iterable(lists))
+        # A block that kept as much as the threshold asks shares most of
+        # its rarer chunks with its destination; a few in common are a
+        # coincidence of two unrelated blocks.
+        if not votes or 2 * max(votes.values()) < threshold * len(lists):
+            continue
+        text = edits[s].text
         best: tuple[float, int, list[Edit]] | None = None
         for t, count in votes.most_common(4):
             other = edits[t].text
             shorter, longer = sorted((len(text), len(other)))
             if (
-                # A block that kept as much as the threshold asks shares
-                # most of its rarer chunks with its destination; a few in
-                # common are a coincidence of two unrelated blocks.
                 2 * count < threshold * len(lists)
                 or t in used
                 or region[s] == region[t]
