@@ -142,9 +142,20 @@ class TestRebuild:
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Running out of code points for tokens gives a coarser exact diff."""
-        monkeypatch.setattr(diff_module, "_MAX_CODES", 3)
-        d = diff("a b c d", "a b x d")
-        assert [("DELETE", "a b c d"), ("INSERT", "a b x d")] == ops(d)
+        monkeypatch.setattr(diff_module, "_MAX_CODES", 6)
+        d = diff("a b c d", "a x y d")
+        assert [
+            ("EQUAL", "a "),
+            ("DELETE", "b c"),
+            ("INSERT", "x y"),
+            ("EQUAL", " d"),
+        ] == ops(d)
+        # Five distinct tokens fit: the middle is diffed exactly.
+        swapped = diff("a b c d", "a c b d", cleanup="none")
+        assert ("EQUAL", "c") in ops(swapped)
+        monkeypatch.setattr(diff_module, "_MAX_CODES", 4)
+        swapped = diff("a b c d", "a c b d", cleanup="none")
+        assert [("DELETE", "b c"), ("INSERT", "c b")] == ops(swapped)[1:3]
 
     def test_deadline(self) -> None:
         """A caller's deadline is accepted and the texts still rebuild."""

@@ -5,7 +5,9 @@ Maintainer's notes: diff() matches unchanged lines first, on lines unique
 to both sides (patience diff), then unchanged sentences inside the changed
 blocks, and diffs only what is left token by token, each token mapped to
 one character (diff-match-patch's lines-to-chars trick, generalised to any
-token). Small blocks get a minimal diff from _myers(), which is faster than
+token). A block's common ends are kept as they are, and one token replaced
+between them needs no search (the commonest edit of all). Otherwise small
+blocks get a minimal diff from _myers(), which is faster than
 diff_match_patch's recursive bisection at that size; big ones are split on
 tokens unique to both sides first, and what still has none goes to
 diff_match_patch. diff_match_patch also does the cleanups. Every bound
@@ -625,6 +627,13 @@ class _Differ:
         while stack:
             kind, i0, i1, j0, j1 = stack.pop()
             if kind == "equal":
+                if key is None:
+                    # Tokens compared as they are: the run is the same text
+                    # on both sides.
+                    if i0 < i1:
+                        text = "".join(ta[i0:i1])
+                        out.append((Op.EQUAL, text, text))
+                    continue
                 for i, j in zip(range(i0, i1), range(j0, j1), strict=True):
                     if ta[i] == tb[j]:
                         out.append((Op.EQUAL, ta[i], tb[j]))
@@ -649,9 +658,11 @@ class _Differ:
                 tail += 1
             todo = [("equal", i0, i0 + head, j0, j0 + head)]
             m0, m1, n0, n1 = i0 + head, i1 - tail, j0 + head, j1 - tail
+            # Two single units left between equal ends differ: only
+            # larger blocks can hold an anchor.
             anchors = (
                 _unique_anchors(ka[m0:m1], kb[n0:n1], blank=False)
-                if m0 < m1 and n0 < n1
+                if m0 < m1 and n0 < n1 and (m1 - m0 > 1 or n1 - n0 > 1)
                 else []
             )
             work = (offsets_a[m1] - offsets_a[m0]) * (
@@ -725,34 +736,47 @@ class _Differ:
         head, tail = _ends(ka, kb)
         rest_a = len(ka) - head - tail
         rest_b = len(kb) - head - tail
+        # Number the distinct tokens in order of first appearance, in one
+        # pass over each side rather than a lookup per token.
+        distinct = (
+            {}
+            if rest_a == rest_b == 1
+            else dict.fromkeys(itertools.chain(ka, kb))
+        )
         if (
-            self.cleanup == "semantic"
-            and rest_a * rest_b > _TRIVIAL
-            and _unrelated(ka, kb)
+            rest_a == rest_b == 1
+            or (
+                self.cleanup == "semantic"
+                and rest_a * rest_b > _TRIVIAL
+                and _unrelated(ka, kb)
+            )
+            or len(distinct) > _MAX_CODES
         ):
-            # Semantic cleanup would merge the few coincidental matches of
-            # a rewritten block into one replacement between its common
-            # ends: skip finding them.
+            # One token replaced between the common ends is the diff under
+            # any cleanup. Semantic cleanup would merge the few
+            # coincidental matches of a rewritten block into one
+            # replacement between its common ends: skip finding them. And
+            # with more distinct tokens than code points, give up on the
+            # block's middle rather than on the whole diff.
             self._equal(ta[:head], tb[:head], out)
             out.append((Op.DELETE, "".join(ta[head : head + rest_a]), ""))
             out.append((Op.INSERT, "", "".join(tb[head : head + rest_b])))
             self._equal(ta[head + rest_a :], tb[head + rest_b :], out)
             return
-        # Number the distinct tokens in order of first appearance, in one
-        # pass over each side rather than a lookup per token.
-        distinct = dict.fromkeys(itertools.chain(ka, kb))
-        if len(distinct) > _MAX_CODES:
-            # More distinct tokens than code points: give up on this block
-            # rather than on the whole diff.
-            out.extend([(Op.DELETE, a, ""), (Op.INSERT, "", b)])
-            return
         codes = dict(
             zip(distinct, map(_code, range(len(distinct))), strict=True)
         )
-        diffs = self._bounded(
-            "".join(map(codes.__getitem__, ka)),
-            "".join(map(codes.__getitem__, kb)),
-        )
+        chars_a = "".join(map(codes.__getitem__, ka))
+        chars_b = "".join(map(codes.__getitem__, kb))
+        # The common ends stay matched, as diff_match_patch keeps them.
+        diffs = [
+            (0, chars_a[:head]),
+            *self._bounded(
+                chars_a[head : head + rest_a], chars_b[head : head + rest_b]
+            ),
+            (0, chars_a[head + rest_a :]),
+        ]
+        diffs = [run for run in diffs if run[1]]
         engine = self._engine()
         if self.cleanup == "semantic":
             engine.diff_cleanupSemantic(diffs)
