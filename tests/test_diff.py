@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import gzip
 import itertools
@@ -712,6 +713,55 @@ class TestMoveChoice:
         d = diff(old, new)
         assert [self._P] == [d.edits[m.destination].text for m in d.moves]
 
+    def test_unchanged_paragraphs_stay_one_edit(self) -> None:
+        """A run of unchanged paragraphs around a move is one equal edit."""
+        intro, one, two, end = (p + "\n" for p in self._REST)
+        old = intro + one + two + self._P + end
+        new = self._P + intro + one + two + end
+        d = diff(old, new)
+        assert 1 == len(d.moves)
+        assert [Op.INSERT, Op.EQUAL, Op.DELETE, Op.EQUAL] == [
+            e.op for e in d.edits
+        ]
+        assert intro + one + two == d.edits[1].text
+
+    def test_scored_on_the_minimal_diff(self) -> None:
+        """
+        Similarity counts what a minimal word diff keeps.
+
+        Semantic cleanup would merge the space between the two replaced
+        words into the change and score 0.832; the minimal diff scores
+        0.842, so a threshold between them finds the move.
+        """
+        intro, one, _, end = self._REST
+        before = "The town committee approved budget for all the schools on "
+        after = "The town committee rejected proposal for all the schools on "
+        rest = "Monday evening after a long debate.\n"
+        old = intro + before + rest + one + end
+        new = intro + one + after + rest + end
+        assert diff(old, new, move_threshold=0.837).moves
+        assert not diff(old, new, move_threshold=0.845).moves
+
+    def test_votes_at_the_threshold(self) -> None:
+        """
+        A destination sharing exactly the threshold's share of chunks counts.
+
+        Of the deletion's eight chunks found among the insertions, the
+        edited copy shares three (its punctuation changed) and no other
+        insertion more: 2 x 3 is 0.75 x 8, which is enough.
+        """
+        intro, one, two, end = self._REST
+        moved = "alpha, beta, gamma, delta, epsilon, zeta eta theta\n"
+        edited = moved.replace(",", ";")
+        decoys = (
+            "Other words alpha, beta, and some filler\n",
+            "More words gamma, delta, epsilon, and filler\n",
+        )
+        old = intro + moved + one + two + end
+        new = intro + one + edited + two + decoys[0] + end + decoys[1]
+        d = diff(old, new)
+        assert [edited] == [d.edits[m.destination].text for m in d.moves]
+
 
 class TestStatsFields:
     """Diff.stats counts every field exactly on hand-made edits."""
@@ -895,3 +945,96 @@ class TestPairs:
         b = ["aa", "\n", "bb"]
         expected = [("finer", 0, 2, 0, 1), ("finer", 2, 3, 1, 3)]
         assert expected == diff_module._pairs(a, b, 0, 0, aligned=True)
+
+
+def _lcs(a: str, b: str) -> int:
+    """Return the length of a longest common subsequence (plain DP)."""
+    row = [0] * (len(b) + 1)
+    for x in a:
+        diagonal, row[0] = 0, 0
+        for j, y in enumerate(b, start=1):
+            diagonal, row[j] = (
+                row[j],
+                diagonal + 1 if x == y else max(row[j], row[j - 1]),
+            )
+    return row[-1]
+
+
+class TestMyers:
+    """The minimal search used for small blocks."""
+
+    @given(st.text("abc", max_size=12), st.text("abc", max_size=12))
+    @example("abbbb", "bbabb")  # steps down a diagonal, then back
+    @example("", "")
+    @settings(max_examples=200)
+    def test_minimal_and_exact(self, a: str, b: str) -> None:
+        """The runs rebuild both strings and change the fewest characters."""
+        runs = diff_module._myers(a, b, diff_module._Budget(10**6))
+        assert runs is not None
+        assert a == "".join(text for op, text in runs if op <= 0)
+        assert b == "".join(text for op, text in runs if op >= 0)
+        changed = sum(len(text) for op, text in runs if op)
+        assert len(a) + len(b) - 2 * _lcs(a, b) == changed
+        # Runs alternate: no two neighbours share an operation.
+        assert all(x[0] != y[0] for x, y in itertools.pairwise(runs))
+
+    @pytest.mark.parametrize(
+        ("a", "b", "d"),
+        [("ab", "ab", 0), ("a", "b", 2), ("abc", "axc", 2), ("", "abc", 3)],
+    )
+    def test_budget_bound(self, a: str, b: str, d: int) -> None:
+        """Step d costs d: a search of d steps needs 1 + ... + d of it."""
+        need = d * (d + 1) // 2
+        assert diff_module._myers(a, b, diff_module._Budget(need)) is not None
+        if need:
+            short = diff_module._Budget(need - 1)
+            assert diff_module._myers(a, b, short) is None
+            assert short.left < 0
+
+
+class TestUnrelated:
+    """Whether a small rewritten block is replaced without a search."""
+
+    def test_below_the_share(self) -> None:
+        """Sharing 6 of 24 characters (under 30%) is unrelated."""
+        a = ["abc", " ", "defghijk"]
+        b = ["abc", " ", "lmnopqrs"]
+        assert diff_module._unrelated(a, b)
+
+    def test_at_the_share(self) -> None:
+        """Sharing exactly 30% of the text is not unrelated."""
+        a = ["abc", " ", "defghi"]
+        b = ["abc", " ", "jklmno"]
+        assert not diff_module._unrelated(a, b)
+
+    def test_blanks_do_not_count(self) -> None:
+        """Shared blanks are not text the cleanup would keep."""
+        a = ["ab", "      ", "cd"]
+        b = ["xy", "      ", "zw"]
+        assert diff_module._unrelated(a, b)
+
+    def test_large_blocks_are_searched(self) -> None:
+        """Above the exact-search size, a block is never called unrelated."""
+        side = int(diff_module._EXACT_WORK**0.5) + 1
+        assert not diff_module._unrelated(["a"] * side, ["b"] * side)
+        assert diff_module._unrelated(["a"] * 10, ["b"] * 10)
+
+
+class TestSharedSize:
+    """The characters two bags of tokens have in common."""
+
+    @given(
+        st.lists(st.sampled_from(["a", "bb", " ", "  ", "ccc"])),
+        st.lists(st.sampled_from(["a", "bb", " ", "  ", "dd"])),
+    )
+    @settings(max_examples=100)
+    def test_same_as_the_intersection(
+        self, a: list[str], b: list[str]
+    ) -> None:
+        """Equal to summing the sizes in ``a & b``, blanks left out or not."""
+        bag_a, bag_b = collections.Counter(a), collections.Counter(b)
+        both = bag_a & bag_b
+        everything = sum(len(k) * n for k, n in both.items())
+        text = sum(len(k) * n for k, n in both.items() if not k.isspace())
+        assert everything == diff_module._shared_size(bag_a, bag_b)
+        assert text == diff_module._shared_size(bag_a, bag_b, blank=False)
