@@ -1038,3 +1038,106 @@ class TestSharedSize:
         text = sum(len(k) * n for k, n in both.items() if not k.isspace())
         assert everything == diff_module._shared_size(bag_a, bag_b)
         assert text == diff_module._shared_size(bag_a, bag_b, blank=False)
+
+
+def _differ(
+    *, deadline: float | None = None, budget: int = 10**7
+) -> diff_module._Differ:
+    return diff_module._Differ(
+        "word",
+        "semantic",
+        whitespace=False,
+        case=False,
+        typography=False,
+        deadline=deadline,
+        budget=diff_module._Budget(budget),
+    )
+
+
+def _rebuilds(runs: list[tuple[int, str]], a: str, b: str) -> bool:
+    """Whether *runs* are non-empty diff runs that turn *a* into *b*."""
+    return (
+        all(op in {-1, 0, 1} and text for op, text in runs)
+        and a == "".join(text for op, text in runs if op <= 0)
+        and b == "".join(text for op, text in runs if op >= 0)
+    )
+
+
+class TestBounded:
+    """The search over token strings too large for one exact search."""
+
+    # Far more than 256 x 256 tokens: above the exact search's size.
+    _BASE = "".join(
+        chr(0x100 + n)
+        for n in random.Random(5).choices(range(2000), k=600)  # noqa: S311
+    )
+
+    def _edited(self, text: str, seed: int) -> str:
+        rng = random.Random(seed)  # noqa: S311 - seeded test data
+        chars = list(text)
+        for _ in range(20):
+            i = rng.randrange(len(chars))
+            chars[i : i + rng.randrange(3)] = "xy"[: rng.randrange(3)]
+        return "".join(chars)
+
+    def test_split_on_unique_tokens(self) -> None:
+        """Common ends and unique anchors split the block; both rebuild."""
+        a = "head" + self._BASE + "tail"
+        b = "head" + self._edited(self._BASE, 1) + "tail"
+        runs = _differ()._bounded(a, b)
+        assert _rebuilds(runs, a, b)
+        assert runs[0][0] == runs[-1][0] == 0
+        assert runs[0][1].startswith("head")
+        assert runs[-1][1].endswith("tail")
+        # Most of the text is kept: the edits are small.
+        kept = sum(len(text) for op, text in runs if op == 0)
+        assert kept > 0.8 * len(a)
+
+    def test_no_unique_tokens(self) -> None:
+        """A large block of repeated tokens goes to the linear-space search."""
+        a = "ab" * 300
+        b = "ba" * 150 + "ab" * 150
+        runs = _differ()._bounded(a, b)
+        assert _rebuilds(runs, a, b)
+        assert 1 < sum(op == 0 for op, _ in runs)
+
+    def test_spent_budget_replaces_the_rest(self) -> None:
+        """Past the budget, what is left is one deletion and one insertion."""
+        a, b = "abcdefgh" * 40, "hgfedcba" * 40
+        runs = _differ(budget=0)._bounded(a, b)
+        assert _rebuilds(runs, a, b)
+        assert [-1, 1] == [op for op, _ in runs]
+
+    def test_small_spent_block_is_replaced(self) -> None:
+        """A small block past the budget becomes a deletion and insertion."""
+        runs = _differ(budget=0)._bounded("abc", "xbz")
+        assert [(-1, "abc"), (1, "xbz")] == runs
+
+    def test_with_a_deadline(self) -> None:
+        """A caller's deadline, not the work budget, bounds the search."""
+        a = "head" + self._BASE + "tail"
+        b = "head" + self._edited(self._BASE, 2) + "tail"
+        runs = _differ(deadline=30.0, budget=0)._bounded(a, b)
+        assert _rebuilds(runs, a, b)
+        small = _differ(deadline=30.0, budget=0)._bounded("abc", "xbz")
+        assert [(-1, "a"), (1, "x"), (0, "b"), (-1, "c"), (1, "z")] == small
+        a, b = "ab" * 300, "ba" * 150 + "ab" * 150
+        runs = _differ(deadline=30.0, budget=0)._bounded(a, b)
+        assert _rebuilds(runs, a, b)
+        assert 1 < sum(op == 0 for op, _ in runs)
+
+
+class TestCodes:
+    """The characters that stand for tokens."""
+
+    def test_skip_the_surrogates(self) -> None:
+        """No token is coded as a surrogate, and no two share a code."""
+        first = diff_module._SURROGATES
+        codes = [diff_module._code(i) for i in range(first - 2, first + 2)]
+        assert ["\ud7fe", "\ud7ff", "\ue000", "\ue001"] == codes
+
+    def test_unique_anchors_may_be_blank_by_default(self) -> None:
+        """A blank item unique to both sides anchors unless told not to."""
+        a, b = ["x", " ", "y"], ["z", " ", "w"]
+        assert [(1, 1)] == diff_module._unique_anchors(a, b)
+        assert [] == diff_module._unique_anchors(a, b, blank=False)
