@@ -13,7 +13,17 @@ mutation in pyproject.toml (`do_not_mutate_patterns`) or by a
 While some mutants are still unrun, the scores cover the ones that ran and
 the script exits 1: only a complete run passes.
 
-Usage: ``python tools/mutation_score.py [--fail-under PERCENT]``, from the
+When a complete run costs more machine time than there is, ``--draw N``
+picks a seeded random sample of N of the mutants not yet run, spread over
+the modules in proportion to what each has left, writes it to
+``mutants/sample.json`` and prints the names for ``mutmut run``. Once they
+have run, the table estimates each module's score: the mutants run before
+the draw count as they are, the rest at the rate the sample was detected
+at, with a 95% interval (normal approximation, finite population
+corrected). The exit status stays 1 until every mutant has run.
+
+Usage: ``python tools/mutation_score.py [--fail-under PERCENT]`` or
+``python tools/mutation_score.py --draw N [--seed S]``, from the
 repository root, after ``mutmut run``.
 """
 
@@ -21,9 +31,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import random
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 # mutmut's exit codes (mutmut/stats.py); anything else is "suspicious".
 _STATUS = {
@@ -52,16 +65,116 @@ def _status(code: int | None) -> str:
     return _STATUS.get(code, "suspicious")
 
 
-def tally(mutants: Path) -> dict[str, Counter[str]]:
-    """Count the mutants of each module in *mutants* by their status."""
-    counts: dict[str, Counter[str]] = {}
+def _codes(mutants: Path) -> dict[str, dict[str, int | None]]:
+    """Return each module's mutants and their exit codes (None: unrun)."""
+    found = {}
     for meta in sorted(mutants.glob("src/**/*.py.meta")):
         codes = json.loads(meta.read_text(encoding="utf-8"))
         by_key: dict[str, int | None] = codes["exit_code_by_key"]
         if by_key:
-            name = meta.name.removesuffix(".meta")
-            counts[name] = Counter(_status(c) for c in by_key.values())
-    return counts
+            found[meta.name.removesuffix(".meta")] = by_key
+    return found
+
+
+def tally(
+    mutants: Path,
+    *,
+    only: set[str] | None = None,
+    leave: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, Counter[str]]:
+    """Count the mutants of each module in *mutants* by their status."""
+    return {
+        name: Counter(
+            _status(c)
+            for key, c in by_key.items()
+            if (only is None or key in only) and key not in leave
+        )
+        for name, by_key in _codes(mutants).items()
+    }
+
+
+def draw(mutants: Path, size: int, seed: int) -> list[str]:
+    """Pick *size* unrun mutants at random, in proportion per module."""
+    unrun = {
+        name: sorted(k for k, c in by_key.items() if c is None)
+        for name, by_key in _codes(mutants).items()
+    }
+    left = sum(map(len, unrun.values()))
+    rng = random.Random(seed)  # noqa: S311 - a sample, not a secret
+    names: list[str] = []
+    for keys in unrun.values():
+        names += rng.sample(
+            keys, min(len(keys), round(size * len(keys) / left))
+        )
+    record = {
+        "seed": seed,
+        "unrun": {name: len(keys) for name, keys in unrun.items()},
+        "names": names,
+        "unrun_names": [k for keys in unrun.values() for k in keys],
+    }
+    (mutants / "sample.json").write_text(json.dumps(record, indent=1))
+    return names
+
+
+def _estimate(mutants: Path, record: dict[str, Any]) -> int:
+    """Print each module's estimate from a drawn sample; return 1."""
+    sample: set[str] = set(record["names"])
+    unrun: dict[str, int] = record["unrun"]
+    # Mutants run after the draw but outside the sample would be counted
+    # twice: they are part of the rest the sample stands for.
+    before = tally(mutants, leave=set(record["unrun_names"]))
+    drawn = tally(mutants, only=sample)
+    print(
+        f"estimate from a sample of {len(sample)} of the "
+        f"{sum(unrun.values())} mutants unrun at the draw "
+        f"(seed {record['seed']}):"
+    )
+    header = "module", "run before", "sample", "estimate", "95% interval"
+    print("{:<14}{:>12}{:>12}{:>10}  {}".format(*header))
+    detected_all = counted_all = variance_all = 0.0
+    for name, counts in before.items():
+        head, head_counted = score(counts)
+        taken = drawn.get(name, Counter())
+        got, ran = score(taken)
+        done = taken.total() - taken["not checked"]
+        rest = unrun.get(name, 0)
+        if rest and not ran:
+            print(f"{name:<14}{head:>6}/{head_counted:<5}  no sample run yet")
+            continue
+        # The rest counts at the sample's rate, and only as many of it as
+        # the sample's share of countable mutants (mypy rejects a few).
+        rate = got / ran if ran else 0.0
+        rest_counted = rest * ran / done if done else 0.0
+        # Sampling without replacement: the finite population correction.
+        variance = (
+            rest_counted**2
+            * rate
+            * (1 - rate)
+            / ran
+            * max(rest - done, 0)
+            / max(rest - 1, 1)
+            if ran
+            else 0.0
+        )
+        detected = head + rest_counted * rate
+        counted = head_counted + rest_counted
+        margin = 1.96 * math.sqrt(variance)
+        detected_all += detected
+        counted_all += counted
+        variance_all += variance
+        print(
+            f"{name:<14}{head:>6}/{head_counted:<5}{got:>6}/{ran:<5}"
+            f"{100 * detected / max(counted, 1):>9.1f}%  "
+            f"{100 * (detected - margin) / max(counted, 1):.1f}-"
+            f"{100 * min(detected + margin, counted) / max(counted, 1):.1f}%"
+        )
+    margin = 1.96 * math.sqrt(variance_all)
+    print(
+        f"overall estimate: {100 * detected_all / counted_all:.1f}% "
+        f"(95%: {100 * (detected_all - margin) / counted_all:.1f}-"
+        f"{100 * (detected_all + margin) / counted_all:.1f}%)"
+    )
+    return 1
 
 
 def score(counts: Counter[str]) -> tuple[int, int]:
@@ -77,7 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--mutants", type=Path, default=Path("mutants"))
     parser.add_argument("--fail-under", type=float, default=0.0)
+    parser.add_argument("--draw", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    if args.draw:
+        print(" ".join(draw(args.mutants, args.draw, args.seed)))
+        return 0
     counts = tally(args.mutants)
     if not counts:
         print(f"no mutmut results under {args.mutants}; run `mutmut run`")
@@ -98,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     percent = 100 * detected / max(counted, 1)
     print(f"overall: {detected}/{counted} mutants detected = {percent:.1f}%")
     unchecked = total["not checked"]
+    sample = args.mutants / "sample.json"
+    if unchecked and sample.exists():
+        return _estimate(args.mutants, json.loads(sample.read_text()))
     if unchecked:
         print(
             f"{unchecked} mutants not run yet, so these scores cover only "
