@@ -89,8 +89,9 @@ class Limits:
     How much untrusted input a reader accepts.
 
     Attributes:
-        max_size: The most bytes of JSON (after decompression) and the
-            most characters of revision text rebuilt from deltas.
+        max_size: The most bytes of JSON (after decompression; characters
+            when :func:`loads` is given a ``str``) and the most characters
+            of revision text rebuilt from deltas.
         max_depth: The deepest nesting of JSON arrays and objects.
 
     >>> import revtrack
