@@ -9,13 +9,15 @@ import zlib
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from revtrack import _compact as compact_module
 from revtrack._compact import (
     ChainPolicy,
     Link,
     apply_delta,
+    compact_json,
     encode_delta,
     inflate,
     link_after,
@@ -28,7 +30,7 @@ from revtrack.exceptions import FormatError, LimitExceededError
 from .strategies import texts
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 
 @st.composite
@@ -321,3 +323,211 @@ class TestCharacterMatches:
         inserted = [op for op in delta if isinstance(op, str)]
         rebuilt = apply_delta(old, encode_delta(delta))
         assert (expected, new) == (inserted, rebuilt)
+
+
+def _decoyed(run: str, kept: set[int]) -> str:
+    """
+    Return a base gap where *run* is found only by its k-grams in *kept*.
+
+    Every other k-gram of *run* first appears alone between bars, where it
+    matches too little to copy, so only the kept ones lead to *run*.
+    """
+    k = compact_module._GRAM
+    decoys = [run[o : o + k] for o in range(len(run) - k + 1) if o not in kept]
+    return "|".join([*decoys, run])
+
+
+class TestCharacterSearch:
+    """Inside a changed region, a shared run is copied however it is found."""
+
+    _RUN = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+    @pytest.mark.parametrize(
+        ("size", "kept", "before"),
+        [
+            (24, {0}, ""),  # the shortest copy, found at its first k-gram
+            (24, {0}, "#"),  # ... one character into the insert
+            (24, {16}, ""),  # found only at the last k-gram of both sides
+            (25, {17}, ""),  # ... an odd step after the start
+            (24, {1}, ""),  # found at its second k-gram, extended back
+        ],
+    )
+    def test_run_copied(self, size: int, kept: set[int], before: str) -> None:
+        """A run of at least _MIN_COPY characters is copied, not inserted."""
+        run = self._RUN[:size]
+        gap = _decoyed(run, kept)
+        found = compact_module._match_chars(gap, before + run, 100)
+        expected = [before] if before else []
+        assert [*expected, (100 + gap.rindex(run), size)] == found
+
+    def test_short_run_inserted(self) -> None:
+        """A shared run one character short of _MIN_COPY stays inserted."""
+        run = self._RUN[: compact_module._MIN_COPY - 1]
+        gap = _decoyed(run, {0})
+        insert = "#" + run + "#"
+        assert [insert] == compact_module._match_chars(gap, insert, 0)
+
+    def test_copy_stays_inside_gap(self) -> None:
+        """Extending a copy backwards stops at the start of the gap."""
+        run = self._RUN[:24]
+        gap = run + "Z"
+        found = compact_module._match_chars(gap, "Z" + run, 7)
+        assert ["Z", (7, 24)] == found
+
+    @pytest.mark.parametrize("extra", [0, 1])
+    def test_gap_size_bound(self, extra: int) -> None:
+        """Gaps up to _MAX_GAP characters are searched; longer are not."""
+        size = compact_module._MAX_GAP + extra
+        run = self._RUN[:24]
+        gap = run + "|" * (size - len(run))
+        found = compact_module._match_chars(gap, "#" + run, 0)
+        expected = ["#", (0, 24)] if not extra else ["#" + run]
+        assert expected == found
+
+
+class TestDeltaEncoding:
+    """encode_delta() keeps every instruction of any delta, in order."""
+
+    @settings(max_examples=30)
+    @example(base="abc", ops=["x", "y", (0, 2), "z"])
+    @given(
+        st.text(min_size=1, max_size=20),
+        st.lists(
+            st.one_of(st.text(max_size=5), st.tuples(st.integers(0, 20))),
+            max_size=8,
+        ),
+    )
+    def test_matches_plain_rebuild(
+        self, base: str, ops: list[str | tuple[int]]
+    ) -> None:
+        """Applying an encoded delta equals joining its pieces one by one."""
+        delta = tuple(
+            op if isinstance(op, str) else (op[0] % len(base), 1) for op in ops
+        )
+        plain = "".join(
+            op if isinstance(op, str) else base[op[0] : op[0] + op[1]]
+            for op in delta
+        )
+        assert plain == apply_delta(base, encode_delta(delta))
+
+
+class TestDeltaErrors:
+    """apply_delta() quotes a value that is not a pair of lists at all."""
+
+    @pytest.mark.parametrize(
+        ("delta", "says"),
+        [("ab", "got 'ab'"), ([[0, 1]], "got [[0, 1]]"), (None, "got None")],
+    )
+    def test_quotes_value(self, delta: object, says: str) -> None:
+        """The error quotes the value that arrived."""
+        with pytest.raises(FormatError) as info:
+            apply_delta("abc", delta)
+        assert says in str(info.value)
+
+
+class TestInflateBounds:
+    """inflate() stops reading past its limit and says what went wrong."""
+
+    _DATA = bytes(range(256)) * 40
+
+    @pytest.mark.parametrize("pack", [zlib.compress, lzma.compress])
+    def test_stops_past_limit(self, pack: Callable[[bytes], bytes]) -> None:
+        """Past the limit inflation stops: later damage is never read."""
+        damaged = bytearray(pack(self._DATA))
+        damaged[-1] ^= 0xFF  # the checksum or footer at the very end
+        with pytest.raises(LimitExceededError):
+            inflate(bytes(damaged), limit=1000)
+
+    @pytest.mark.parametrize(
+        ("pack", "name"), [(zlib.compress, "zlib"), (lzma.compress, "xz")]
+    )
+    def test_corrupt_names_format(
+        self, pack: Callable[[bytes], bytes], name: str
+    ) -> None:
+        """Corrupt data is a FormatError naming the format and the damage."""
+        damaged = bytearray(pack(self._DATA))
+        damaged[-1] ^= 0xFF
+        with pytest.raises(FormatError) as info:
+            inflate(bytes(damaged), limit=len(self._DATA))
+        message = str(info.value)
+        assert (True, True) == (name in message, "corrupt" in message)
+
+    @pytest.mark.parametrize("pack", [zlib.compress, lzma.compress])
+    def test_truncated_says_size(self, pack: Callable[[bytes], bytes]) -> None:
+        """The truncation error gives the size of the data that arrived."""
+        data = pack(self._DATA)[:-20]
+        with pytest.raises(FormatError) as info:
+            inflate(data, limit=len(self._DATA))
+        assert f"data of {len(data)} bytes is truncated" in str(info.value)
+
+
+class TestSnapshotRule:
+    """link_after() allows a delta right up to each bound, not past it."""
+
+    @pytest.mark.parametrize(
+        ("depth", "span", "delta", "size", "allowed"),
+        [
+            (2, 0, 1, 100, True),  # reaches max_depth (3) exactly
+            (3, 0, 1, 100, False),  # one past it
+            (1, 16, 4, 10, True),  # span 20 is max_ratio (2) times 10
+            (1, 17, 4, 10, False),
+            (1, 0, 5, 10, True),  # the delta is half the text
+            (1, 0, 6, 10, False),
+            (1, 0, 0, 0, True),  # an empty delta of an empty text
+            (1, 0, 1, 0, False),  # an empty text counts as one byte
+            (1, 0, 1, 1, False),
+            (1, 0, 1, 2, True),
+        ],
+    )
+    def test_bounds(
+        self, depth: int, span: int, delta: int, size: int, allowed: bool
+    ) -> None:
+        """Depth, span and delta size each allow equality and no more."""
+        base = Link(4, 1, 3, depth, span)
+        link = link_after(
+            5,
+            base,
+            delta_size=delta,
+            text_size=size,
+            policy=ChainPolicy(max_depth=3, max_ratio=2.0),
+        )
+        expected = (
+            Link(5, 1, 4, depth + 1, span + delta)
+            if allowed
+            else Link(5, 5, None, 0, 0)
+        )
+        assert expected == link
+
+    def test_new_segment_restarts_counts(self) -> None:
+        """A snapshot has depth and span 0, so its deltas start afresh."""
+        one = "The first text, line after line.\n" * 6
+        two = "Something else entirely, a new page.\n" * 6
+        texts_ = [one, one + "More.\n", two, two + "Again.\n"]
+        placed = plan(texts_, policy=ChainPolicy())
+        sizes = [
+            0 if delta is None else len(compact_json(encode_delta(delta)))
+            for _, delta in placed
+        ]
+        expected = [
+            Link(1, 1, None, 0, 0),
+            Link(2, 1, 1, 1, sizes[1]),
+            Link(3, 3, None, 0, 0),
+            Link(4, 3, 3, 1, sizes[3]),
+        ]
+        assert expected == [link for link, _ in placed]
+
+
+class TestWholeInsertCopied:
+    """A changed line whose new text all appears in the old one is copied."""
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="_trim() keeps a lone copy from _match_chars() as an insert",
+    )
+    def test_whole_insert_found(self) -> None:
+        """A line cut down to a shared run copies that run, inserts nothing."""
+        lines = "".join(f"line {i} of the text\n" for i in range(20))
+        run = "a shared run of more than twenty-four characters"
+        old = f"{lines}PPP {run} SSS\n{lines}"
+        new = f"{lines}{run}\n{lines}"
+        assert [] == [op for op in make_delta(old, new) if isinstance(op, str)]

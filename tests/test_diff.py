@@ -1141,3 +1141,93 @@ class TestCodes:
         a, b = ["x", " ", "y"], ["z", " ", "w"]
         assert [(1, 1)] == diff_module._unique_anchors(a, b)
         assert [] == diff_module._unique_anchors(a, b, blank=False)
+
+
+def _page(*paragraphs: str) -> str:
+    """Join paragraphs with blank lines between them."""
+    return "\n\n".join(paragraphs)
+
+
+class TestMoveDetails:
+    """Which blocks move, and that finding moves leaves the rest alone."""
+
+    _P0 = "An opening paragraph that stays first.\n\nAnd one more that stays."
+    _P1 = "The first paragraph talks about the weather.\nIt has two lines."
+    _P2 = "The second paragraph is the one that moves to another place."
+    _P3 = "The third paragraph stays where it was at the end of the text."
+    _WORDS = (
+        "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo"
+        " lima mike november oscar papa quebec romeo sierra tango"
+    )
+
+    def test_unchanged_runs_kept(self) -> None:
+        """Detecting a move changes no unchanged run, blank lines and all."""
+        old = _page(self._P0, self._P1, self._P2, self._P3)
+        new = _page(self._P0, self._P2, self._P1, self._P3)
+        moved = diff(old, new)
+        plain = diff(old, new, detect_moves=False)
+        assert (1, [e for e in plain.edits if e.op is Op.EQUAL]) == (
+            len(moved.moves),
+            [e for e in moved.edits if e.op is Op.EQUAL],
+        )
+
+    def test_threshold_is_minimal_word_similarity(self) -> None:
+        """A move needs its blocks' minimal word diff as similar as asked."""
+        words = self._WORDS.split(" ")
+        edited = " ".join(w[::-1] if i % 2 else w for i, w in enumerate(words))
+        old = _page(self._P0, self._P1, self._WORDS + ".", self._P3)
+        new = _page(self._P0, edited + ".", self._P1, self._P3)
+        found = diff(old, new, move_threshold=0.5)
+        deleted, inserted = (
+            next(e.text for e in found.edits if e.move and e.op is op)
+            for op in (Op.DELETE, Op.INSERT)
+        )
+        score = diff(
+            deleted,
+            inserted,
+            granularity="word",
+            cleanup="none",
+            detect_moves=False,
+        ).stats.similarity
+        assert (1, 0) == (
+            len(diff(old, new, move_threshold=score).moves),
+            len(diff(old, new, move_threshold=score + 0.01).moves),
+        )
+
+    def test_chunk_vote_boundary(self) -> None:
+        """A block sharing exactly the threshold's share of chunks is tried."""
+        # Of the deletion's chunks found in insertions (Constantinople, a1,
+        # b1), its destination holds one: 2 * 1 == 2/3 * 3.
+        repeated = "Constantinople Constantinople Constantinople"
+        old = _page(
+            "Intro.", f"{repeated} a1 b1", "Middle.", "Next.", "More.", "End."
+        )
+        new = _page(
+            "Intro.",
+            "Middle.",
+            "a1 qqqqqqqqqqqqqqqqqqqqqq",
+            "Next.",
+            f"{repeated} x2 y2",
+            "More.",
+            "b1 wwwwwwwwwwwwwwwwwwwwww",
+            "End.",
+        )
+        moved = [
+            e.text.strip()
+            for e in diff(old, new, move_threshold=2 / 3).edits
+            if e.move is not None
+        ]
+        assert [f"{repeated} a1 b1", f"{repeated} x2 y2"] == moved
+
+
+class TestUnrelatedBlocks:
+    """Under semantic cleanup, a rewritten block is replaced whole."""
+
+    def test_little_shared_replaced_whole(self) -> None:
+        """Sides sharing under 15% of their non-blank text share no run."""
+        shared = "Constantinople"  # 14 of 104 characters
+        old = f"ab cd ef gh ij kl mn op qr st uv wx {shared} y"
+        new = f"AB CD EF GH IJ KL MN OP QR ST UV WX {shared} z"
+        assert [Edit(Op.DELETE, old), Edit(Op.INSERT, new)] == list(
+            diff(old, new).edits
+        )

@@ -808,3 +808,48 @@ class TestErrorsName:
         good = Revision.create(1, "a", at="2019-07-31T10:00Z")
         with pytest.raises(InvalidRevisionError, match=f"^{field} "):
             attrs.evolve(good, **{field: value})
+
+
+class TestErrorDetails:
+    """Integrity and lookup errors say which document, revision and value."""
+
+    def test_chain_damage_names_document(self) -> None:
+        """A changed note fails verify(), naming the document and revision."""
+        doc = _quintet()
+        bad = attrs.evolve(doc.revisions[1], note="A different note.")
+        loose = Document.from_revisions(
+            [doc.revisions[0], bad], id="quintet", title="T", verify=False
+        )
+        with pytest.raises(IntegrityError) as info:
+            loose.verify()
+        assert (2, True) == (
+            info.value.revision,
+            "revision 2 of 'quintet'" in str(info.value),
+        )
+
+    @pytest.mark.parametrize("when", ["yesterday", "2019-13-45T10:00Z"])
+    def test_bad_time_quoted(self, when: str) -> None:
+        """An unreadable time is a lookup error that quotes the time."""
+        doc = _quintet()
+        with pytest.raises(RevisionNotFoundError) as info:
+            doc.at(when)
+        assert repr(when) in str(info.value)
+
+    def test_wrong_type_named(self) -> None:
+        """A value that is not a Revision is named by type and position."""
+        doc = _quintet()
+        with pytest.raises(InvalidRevisionError) as info:
+            Document.from_revisions(
+                [doc.revisions[0], 2.5],  # type: ignore[list-item]
+                id="d",
+                title="T",
+            )
+        assert "float at position 2" in str(info.value)
+
+    def test_backwards_as_of_before_first(self) -> None:
+        """Before any revision was made, a backwards document is empty."""
+        doc = Document("d", "T", allow_backwards=True)
+        doc.publish("1", at="2020-01-05T00:00Z")
+        doc.update("2", at="2020-01-10T00:00Z", note="n")
+        doc.update("3", at="2020-01-07T00:00Z", note="n")
+        assert [] == list(doc.as_of("2020-01-01T00:00Z").revisions)

@@ -1373,3 +1373,223 @@ class TestDmpFormat:
         )
         expected = "@@ -1,2 +1,3 @@\n-ab\n+xyz\n@@ -7,2 +8,2 @@\n-cd\n+CD\n"
         assert expected == patch.format("dmp")
+
+
+def _two_changes(gap: str) -> Diff:
+    """A diff of two one-letter swaps with *gap* between them."""
+    return Diff(
+        (
+            Edit(Op.EQUAL, "0123456789"),
+            Edit(Op.DELETE, "a"),
+            Edit(Op.INSERT, "b"),
+            Edit(Op.EQUAL, gap),
+            Edit(Op.DELETE, "c"),
+            Edit(Op.INSERT, "d"),
+            Edit(Op.EQUAL, "9876543210"),
+        )
+    )
+
+
+class TestHunkContext:
+    """from_diff() keeps *context* characters and joins close changes."""
+
+    @pytest.mark.parametrize("context", [1, 2, 4])
+    def test_gap_of_twice_context_joins(self, context: int) -> None:
+        """Changes at most twice the context apart share one hunk."""
+        gap = "ABCDEFGHIJ"[: 2 * context]
+        patch = Patch.from_diff(_two_changes(gap), context=context)
+        lead, trail = "0123456789"[-context:], "9876543210"[:context]
+        expected = Hunk(
+            10 - context,
+            10 - context,
+            (
+                Edit(Op.EQUAL, lead),
+                Edit(Op.DELETE, "a"),
+                Edit(Op.INSERT, "b"),
+                Edit(Op.EQUAL, gap),
+                Edit(Op.DELETE, "c"),
+                Edit(Op.INSERT, "d"),
+                Edit(Op.EQUAL, trail),
+            ),
+        )
+        assert (expected,) == patch.hunks
+
+    @pytest.mark.parametrize("context", [1, 2, 4])
+    def test_wider_gap_splits(self, context: int) -> None:
+        """Changes one more apart get a hunk each, with context each side."""
+        gap = "ABCDEFGHIJ"[: 2 * context + 1]
+        patch = Patch.from_diff(_two_changes(gap), context=context)
+        lead, trail = "0123456789"[-context:], "9876543210"[:context]
+        expected = (
+            Hunk(
+                10 - context,
+                10 - context,
+                (
+                    Edit(Op.EQUAL, lead),
+                    Edit(Op.DELETE, "a"),
+                    Edit(Op.INSERT, "b"),
+                    Edit(Op.EQUAL, gap[:context]),
+                ),
+            ),
+            Hunk(
+                11 + len(gap) - context,
+                11 + len(gap) - context,
+                (
+                    Edit(Op.EQUAL, gap[-context:]),
+                    Edit(Op.DELETE, "c"),
+                    Edit(Op.INSERT, "d"),
+                    Edit(Op.EQUAL, trail),
+                ),
+            ),
+        )
+        assert expected == patch.hunks
+
+    def test_short_lead_at_start(self) -> None:
+        """A change near the start keeps all the text before it."""
+        edits = (
+            Edit(Op.EQUAL, "ab"),
+            Edit(Op.DELETE, "c"),
+            Edit(Op.INSERT, "d"),
+            Edit(Op.EQUAL, "efghij"),
+        )
+        expected = Hunk(0, 0, (*edits[:3], Edit(Op.EQUAL, "efgh")))
+        assert (expected,) == Patch.from_diff(Diff(edits), context=4).hunks
+
+    def test_default_context(self) -> None:
+        """By default 4 characters of context, diff-match-patch's margin."""
+        old, new = "abcdefghijKlmnopqrst", "abcdefghijXlmnopqrst"
+        edits = diff(old, new, granularity="char").edits
+        expected = Hunk(
+            6,
+            6,
+            (
+                Edit(Op.EQUAL, "ghij"),
+                Edit(Op.DELETE, "K"),
+                Edit(Op.INSERT, "X"),
+                Edit(Op.EQUAL, "lmno"),
+            ),
+        )
+        assert ((expected,), (expected,)) == (
+            make_patch(old, new, granularity="char").hunks,
+            Patch.from_diff(Diff(edits)).hunks,
+        )
+
+    @settings(max_examples=20)
+    @given(texts(), st.data())
+    def test_cut_equal_runs(self, old: str, data: st.DataObject) -> None:
+        """Cutting a diff's runs into single characters changes no hunk."""
+        new = data.draw(edited(old))
+        whole = diff(old, new, granularity="char", detect_moves=False)
+        cut = Diff(
+            tuple(
+                Edit(edit.op, char)
+                for edit in whole.edits
+                for char in edit.text
+            )
+        )
+        context = data.draw(st.integers(0, 5))
+        assert Patch.from_diff(whole, context=context) == Patch.from_diff(
+            cut, context=context
+        )
+
+    def test_cut_equal_runs_example(self) -> None:
+        """Short equal runs on both sides of a change keep their text."""
+        cut = Diff(
+            (
+                Edit(Op.EQUAL, "ab"),
+                Edit(Op.EQUAL, "cd"),
+                Edit(Op.DELETE, "x"),
+                Edit(Op.EQUAL, "ef"),
+                Edit(Op.EQUAL, "gh"),
+            )
+        )
+        expected = Hunk(
+            0,
+            0,
+            (
+                Edit(Op.EQUAL, "abcd"),
+                Edit(Op.DELETE, "x"),
+                Edit(Op.EQUAL, "efgh"),
+            ),
+        )
+        assert (expected,) == Patch.from_diff(cut, context=4).hunks
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("x One Two three", "y one two four"),
+            ("The Cat sat on the mat.", "the cat sat on a mat."),
+            ("a B c D e", "a b c d e"),
+        ],
+    )
+    def test_ignored_differences_rebuilt(self, old: str, new: str) -> None:
+        """Runs equal only when case is ignored still rebuild the new text."""
+        d = diff(old, new, ignore_case=True)
+        assert new == Patch.from_diff(d).apply(old)
+
+
+class TestApplyReports:
+    """apply() names every hunk that failed, and the text is not touched."""
+
+    def test_every_failed_hunk(self) -> None:
+        """All hunks that do not match are listed, not just the first."""
+        old = "one two three four five six seven eight nine ten"
+        patch = make_patch(old, old.replace("two", "2").replace("nine", "9"))
+        text = old.replace("two", "TWO").replace("nine", "NINE")
+        with pytest.raises(PatchConflictError) as info:
+            patch.apply(text)
+        assert ((0, 1), True) == (
+            info.value.failed,
+            "hunks [0, 1]" in str(info.value),
+        )
+
+    def test_only_failed_hunks(self) -> None:
+        """A failing hunk after a good one is reported alone."""
+        old = "one two three four five six seven eight nine ten"
+        patch = make_patch(old, old.replace("two", "2").replace("nine", "9"))
+        with pytest.raises(PatchConflictError) as info:
+            patch.apply(old.replace("nine", "NINE"))
+        assert ((1,), True) == (
+            info.value.failed,
+            "hunks [1]" in str(info.value),
+        )
+
+    def test_split_surrogate_fails_all(self) -> None:
+        """A hunk landing inside a surrogate pair fails every hunk."""
+        patch = Patch(
+            (
+                Hunk(0, 0, (Edit(Op.INSERT, "y"),)),
+                Hunk(2, 3, (Edit(Op.INSERT, "x"),)),
+            )
+        )
+        with pytest.raises(PatchConflictError) as info:
+            patch.apply("a\U0001f600b")
+        assert (0, 1) == info.value.failed
+
+
+class TestDmpRawText:
+    """Patch text may hold characters unescaped, as people write it."""
+
+    @pytest.mark.parametrize("char", ["\u00e9", "\u7684", "\U0001f600"])
+    def test_raw_characters(self, char: str) -> None:
+        """A line with raw non-ASCII text reads as if it were escaped."""
+        raw = f"@@ -1,3 +1,{2 + len(char.encode('utf-16-le')) // 2} @@\n"
+        raw += f" c\n-a\n+{char}\n t\n"
+        assert (f"c{char}t", Patch.parse(raw)) == (
+            Patch.parse(raw).apply("cat"),
+            make_patch("cat", f"c{char}t", granularity="char", context=1),
+        )
+
+
+class TestComposeOverlap:
+    """then() joins hunks that start at the same place in the middle text."""
+
+    @pytest.mark.parametrize(
+        ("a", "b", "c"),
+        [("ae", "Dae", "De"), ("ae", "DDae", "DDe"), ("xae", "xDDae", "xDe")],
+    )
+    def test_insert_then_wider_hunk(self, a: str, b: str, c: str) -> None:
+        """An insertion covered by a later hunk's context composes exactly."""
+        p = make_patch(a, b, granularity="char", context=0)
+        q = make_patch(b, c, granularity="char", context=1)
+        assert c == p.then(q).apply(a)
