@@ -520,10 +520,6 @@ class TestSnapshotRule:
 class TestWholeInsertCopied:
     """A changed line whose new text all appears in the old one is copied."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_trim() keeps a lone copy from _match_chars() as an insert",
-    )
     def test_whole_insert_found(self) -> None:
         """A line cut down to a shared run copies that run, inserts nothing."""
         lines = "".join(f"line {i} of the text\n" for i in range(20))

@@ -208,7 +208,7 @@ def _trim(
         found = _match_chars(
             gap[head : len(gap) - tail], trimmed, gap_start + head
         )
-        if len(found) > 1:
+        if found != [trimmed]:
             replaced[k] = found
     result: list[tuple[int, int] | str] = []
     for k, op in enumerate(ops):
