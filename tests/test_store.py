@@ -7,6 +7,7 @@ import errno
 import hashlib
 import itertools
 import json
+import lzma
 import multiprocessing
 import os
 import resource
@@ -14,6 +15,7 @@ import shutil
 import signal
 import sqlite3
 import tempfile
+import tracemalloc
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1971,3 +1973,981 @@ class TestPacking:
         else:
             assert len(packed) == lzma_size
         assert data == _store._unpack(packed, limit=len(data))
+
+
+def _delta_cost(base: str, text: str) -> int:
+    """Return how many bytes the stored delta from *base* to *text* takes."""
+    compact = revtrack._compact
+    delta = compact.encode_delta(compact.make_delta(base, text))
+    return len(compact.compact_json(delta))
+
+
+def _placement_faults(
+    path: Path, doc: Document, policy: revtrack.ChainPolicy
+) -> list[str]:
+    """
+    Return where the chunks of *doc* at *path* break the placement rule.
+
+    The rule: a revision joins the open chunk while the chunk has room and
+    rebuilding the revision stays within the policy (at most ``max_depth``
+    deltas, at most ``max_ratio`` times its size in delta bytes, and a
+    delta no larger than the text). Otherwise the next chunk deltas
+    against the revision before it, else against the head of run
+    ``s & (s - 1)`` of its segment (``s`` the new run's number), else it
+    starts a snapshot. Every row records the depth and span of its head.
+    """
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
+            "SELECT first, last, seg, seq, base, depth, span, head, body"
+            " FROM chunks ORDER BY first"
+        ).fetchall()
+    texts = {r.number: r.text for r in doc.revisions}
+    size = {n: max(len(text.encode()), 1) for n, text in texts.items()}
+    depth: dict[int, int] = {}
+    span: dict[int, int] = {}
+    cost: dict[int, int] = {}
+    heads: dict[tuple[int, int], int] = {}
+    faults: list[str] = []
+
+    def fits(base: int, delta_cost: int, number: int) -> bool:
+        return (
+            depth[base] < policy.max_depth
+            and span[base] + delta_cost <= policy.max_ratio * size[number]
+            and delta_cost <= size[number]
+        )
+
+    previous: tuple[int, int, int, int] | None = None
+    for first, last, seg, seq, base, row_depth, row_span, head, body in rows:
+        expected: tuple[int, int, int | None] = (first, 0, None)
+        if previous is not None:
+            p_first, p_last, p_seg, p_seq = previous
+            forward = _delta_cost(texts[first - 1], texts[first])
+            target = heads.get((p_seg, (p_seq + 1) & p_seq))
+            if fits(first - 1, forward, first):
+                if p_last - p_first + 1 < policy.chunk_size:
+                    faults.append(f"{first} could have joined {p_first}")
+                expected = (p_seg, p_seq, first - 1)
+            elif target is not None and fits(
+                target, _delta_cost(texts[target], texts[first]), first
+            ):
+                expected = (p_seg, p_seq + 1, target)
+        if expected != (seg, seq, base):
+            faults.append(f"{first} is on {(seg, seq, base)}, not {expected}")
+        if base is None:
+            cost[first] = 0
+            link = (0, 0)
+        else:
+            cost[first] = len(_store._unpack(head, limit=1 << 24))
+            link = (depth[base] + 1, span[base] + cost[first])
+        if link != (row_depth, row_span):
+            faults.append(f"{first} records {(row_depth, row_span)}, {link}")
+        depth[first], span[first] = row_depth, row_span
+        deltas = json.loads(_store._unpack(body, limit=1 << 24))
+        for number, delta in zip(
+            range(first + 1, last + 1), deltas, strict=True
+        ):
+            cost[number] = len(revtrack._compact.compact_json(delta))
+            depth[number] = depth[number - 1] + 1
+            span[number] = span[number - 1] + cost[number]
+        faults.extend(
+            f"{number} reads past the policy"
+            for number in range(first, last + 1)
+            if not (
+                depth[number] <= policy.max_depth
+                and span[number] <= policy.max_ratio * size[number]
+                and cost[number] <= size[number]
+            )
+        )
+        if last - first + 1 > policy.chunk_size:
+            faults.append(f"{first} holds more than chunk_size")
+        heads.setdefault((seg, seq), first)
+        previous = (first, last, seg, seq)
+    if sorted(texts) != sorted(depth):
+        faults.append(f"the chunks hold {sorted(depth)}")
+    return faults
+
+
+def _rewrites(count: int) -> Document:
+    """Return a history whose revisions rewrite much of a short text."""
+    lines = [f"Line {i} as first written.\n" for i in range(12)]
+    doc = Document("quintet", "Attorneys General")
+    doc.publish("".join(lines), at=_FIRST)
+    for i in range(2, count + 1):
+        for k in range(i % 5 + 1):
+            lines[(i * 7 + k * 5) % len(lines)] = f"Rewritten {i}.{k}" + (
+                "!" * (i % 4) + "\n"
+            )
+        if i % 9 == 0:
+            lines = [f"All new {i} {j}\n" for j in range(6 + i % 7)]
+        doc.update("".join(lines), at=_FIRST.add(days=i), note=f"Edit {i}.")
+    return doc
+
+
+def _history(texts: list[str]) -> Document:
+    doc = Document("quintet", "Attorneys General")
+    doc.publish(texts[0], at=_FIRST)
+    for i, text in enumerate(texts[1:], start=2):
+        doc.update(text, at=_FIRST.add(days=i), note=f"Edit {i}.")
+    return doc
+
+
+def _same_size_texts() -> list[str]:
+    """Return three texts of 128 bytes, each a line's edit from the last."""
+    lines = [f"line {j:02}\n" for j in range(16)]
+    texts = ["".join(lines)]
+    for j in (3, 9):
+        lines[j] = f"LINE {j:02}\n"
+        texts.append("".join(lines))
+    return texts
+
+
+def _cost_as_size_texts() -> list[str]:
+    """Return two texts whose delta is exactly as long as the second."""
+    for length in range(64):
+        old = "p" * length + "\nthe old ending\n"
+        new = "p" * length + "\na new ending here\n"
+        if _delta_cost(old, new) == len(new.encode()):
+            return [old, new]
+    msg = "no prefix makes the delta as long as the text"
+    raise AssertionError(msg)
+
+
+def _at_budget(chunk_size: int) -> tuple[Document, revtrack.ChainPolicy]:
+    """Return a history whose third revision reads exactly its budget."""
+    texts = _same_size_texts()
+    spent = _delta_cost(texts[0], texts[1]) + _delta_cost(texts[1], texts[2])
+    # 128 is a power of two, so the ratio times the size is exactly spent.
+    policy = revtrack.ChainPolicy(
+        max_depth=64, max_ratio=spent / 128, chunk_size=chunk_size
+    )
+    assert {128} == {len(text.encode()) for text in texts}
+    assert spent == policy.max_ratio * 128
+    return _history(texts), policy
+
+
+def _at_size(chunk_size: int) -> tuple[Document, revtrack.ChainPolicy]:
+    """Return a history whose second delta is as long as its text."""
+    policy = revtrack.ChainPolicy(
+        max_depth=64, max_ratio=4.0, chunk_size=chunk_size
+    )
+    return _history(_cost_as_size_texts()), policy
+
+
+class TestPlacementRule:
+    """Chunks are placed greedily, within the policy, as the notes say."""
+
+    @pytest.mark.parametrize(
+        ("history", "policy"),
+        [
+            (lambda: _edits(24), (3, 2.0, 32)),
+            (lambda: _edits(40), (6, 2.0, 3)),
+            (lambda: _edits(30), (8, 0.05, 4)),
+            (lambda: _rewrites(30), (64, 1.5, 32)),
+            (lambda: _rewrites(30), (4, 3.0, 2)),
+            (lambda: _rewrites(24), (2, 1.0, 1)),
+        ],
+    )
+    def test_follows_rule(
+        self,
+        tmp_path: Path,
+        history: Callable[[], Document],
+        policy: tuple[int, float, int],
+    ) -> None:
+        """Every chunk starts, links and records its reads by the rule."""
+        doc = history()
+        chain = revtrack.ChainPolicy(
+            max_depth=policy[0], max_ratio=policy[1], chunk_size=policy[2]
+        )
+        path = tmp_path / "s.db"
+        with SQLiteStore(path, policy=chain) as store:
+            store.put(doc)
+            assert doc == store.get("quintet")
+        assert [] == _placement_faults(path, doc, chain)
+
+    @pytest.mark.parametrize(
+        ("case", "expected"),
+        [
+            (lambda: _at_budget(32), [(1, 3, None)]),
+            (lambda: _at_budget(2), [(1, 2, None), (3, 3, 2)]),
+            (lambda: _at_size(32), [(1, 2, None)]),
+            (lambda: _at_size(1), [(1, 1, None), (2, 2, 1)]),
+        ],
+    )
+    def test_bounds_inclusive(
+        self,
+        tmp_path: Path,
+        case: Callable[[], tuple[Document, revtrack.ChainPolicy]],
+        expected: list[tuple[int, int, int | None]],
+    ) -> None:
+        """Exactly the budget, or a delta as long as its text, still fits."""
+        doc, policy = case()
+        path = tmp_path / "s.db"
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(doc)
+            assert doc == store.get("quintet")
+        rows = [(row[0], row[1], row[4]) for row in _chunk_rows(path)]
+        assert (expected, []) == (rows, _placement_faults(path, doc, policy))
+
+    def test_run_numbers_with_gaps(self, tmp_path: Path) -> None:
+        """A run whose skip-back head is missing starts a snapshot instead."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(max_depth=2, chunk_size=8)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(3))
+        # Run numbers are placement hints; a reader follows only base.
+        _sql(path, "UPDATE chunks SET seq = 5")
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(4))
+            assert _edits(4) == store.get("quintet")
+        expected = [(1, 3, 1, 5, None, 0, 0), (4, 4, 4, 0, None, 0, 0)]
+        assert expected == _chunk_rows(path)
+
+
+class TestChunkRowTypes:
+    """A chunk row holding values of the wrong type is damage, named."""
+
+    @pytest.mark.parametrize("column", ["body", "fields"])
+    def test_blob_as_text(self, tmp_path: Path, column: str) -> None:
+        """A body or fields column holding text names the chunk's revision."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(6))
+        _sql(path, f"UPDATE chunks SET {column} = 'x' WHERE first = 5")  # noqa: S608
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            for read in (
+                lambda: store.get("quintet"),
+                lambda: store.revision("quintet", 5),
+            ):
+                with pytest.raises(IntegrityError) as info:
+                    read()
+                assert 5 == info.value.revision
+            assert _edits(6).revisions[1] == store.revision("quintet", 2)
+        assert before == _dump_sql(path)
+
+    def test_first_as_text(self, tmp_path: Path) -> None:
+        """A first revision that is not a number is reported as revision 0."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(6))
+        _sql(path, "UPDATE chunks SET first = 'five' WHERE first = 5")
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
+            store.get("quintet")
+        assert (0, True) == (
+            info.value.revision,
+            "'quintet'" in str(info.value),
+        )
+        assert before == _dump_sql(path)
+
+
+class TestDamageExplained:
+    """Errors about damage say what was found, not only where."""
+
+    def test_damaged_time(self, tmp_path: Path) -> None:
+        """A stored time that does not parse is quoted in the error."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(5))
+        _edit_fields(path, 5, lambda f: f[0].__setitem__(0, "not a time"))
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            for call in (
+                lambda: store.append(
+                    "quintet", "x", at=_FIRST.add(days=9), note="X."
+                ),
+                lambda: store.revisions("quintet", since=_FIRST),
+            ):
+                with pytest.raises(IntegrityError) as info:
+                    call()
+                assert (5, True) == (
+                    info.value.revision,
+                    "'not a time'" in str(info.value),
+                )
+        assert before == _dump_sql(path)
+
+    def test_damaged_fields(self, tmp_path: Path) -> None:
+        """A stored field the model refuses is explained by its error."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(5))
+        _edit_fields(path, 5, lambda f: f[0].__setitem__(2, "sideways"))
+        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
+            store.get("quintet")
+        cause = info.value.__context__
+        assert (5, True) == (
+            info.value.revision,
+            cause is not None and str(cause) in str(info.value),
+        )
+
+    def test_damaged_version_1(self, tmp_path: Path) -> None:
+        """Migration explains a version 1 row it cannot read."""
+        path = tmp_path / "s.db"
+        _write_v1(path, [_varied("doc 7", 4)])
+        _sql(path, "UPDATE revisions SET payload = x'00ff' WHERE number = 3")
+        with pytest.raises(IntegrityError) as info:
+            SQLiteStore(path)
+        cause = info.value.__context__
+        assert (3, True) == (
+            info.value.revision,
+            cause is not None and str(cause) in str(info.value),
+        )
+
+    def test_append_to_tampered_row(self, tmp_path: Path) -> None:
+        """Refusing to append to a tampered document row names the document."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample("doc 7", 3))
+        _sql(path, "UPDATE documents SET title = 'Changed'")
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
+            store.append("doc 7", "x", at=_FIRST.add(days=9), note="X.")
+        assert (0, True) == (info.value.revision, "'doc 7'" in str(info.value))
+        assert before == _dump_sql(path)
+
+    def test_put_not_a_document(self, tmp_path: Path) -> None:
+        """put() of something else names what it got and stores nothing."""
+        with SQLiteStore(tmp_path / "s.db") as store:
+            with pytest.raises(StoreError) as info:
+                store.put({"id": "quintet"})  # type: ignore[arg-type]
+            assert ((), True) == (store.ids(), "dict" in str(info.value))
+
+
+class TestUnpack:
+    """Chunk blobs inflate to their data, within the limit, or fail typed."""
+
+    _DATA = bytes(range(256)) * 8
+
+    def test_exact_limit(self) -> None:
+        """An LZMA2 blob inflating to exactly the limit reads back whole."""
+        packed = _store._pack(self._DATA)
+        assert (False, self._DATA) == (
+            packed.startswith(b"\x78"),
+            _store._unpack(packed, limit=len(self._DATA)),
+        )
+
+    def test_over_limit(self) -> None:
+        """A byte more than the limit is refused, saying how to allow it."""
+        packed = _store._pack(self._DATA)
+        limit = len(self._DATA) - 1
+        with pytest.raises(revtrack.exceptions.LimitExceededError) as info:
+            _store._unpack(packed, limit=limit)
+        assert (True, True) == (
+            str(limit) in str(info.value),
+            "Limits.max_size" in str(info.value),
+        )
+
+    def test_truncated(self) -> None:
+        """A blob cut short is a FormatError giving its length."""
+        packed = _store._pack(self._DATA)[:-8]
+        with pytest.raises(FormatError) as info:
+            _store._unpack(packed, limit=1 << 20)
+        assert str(len(packed)) in str(info.value)
+
+    def test_corrupt(self) -> None:
+        """A blob that is not LZMA2 is a FormatError carrying the cause."""
+        with pytest.raises(FormatError) as info:
+            _store._unpack(b"\x05 is no LZMA2 chunk", limit=1 << 20)
+        cause = info.value.__cause__
+        assert cause is not None
+        assert str(cause) in str(info.value)
+
+    def test_bomb_stays_small(self) -> None:
+        """A blob inflating far past the limit is refused without inflating."""
+        # A fast preset: the decoder reads any LZMA2 dictionary up to 1 MiB.
+        bomb = lzma.compress(
+            bytes(4 << 20),
+            format=lzma.FORMAT_RAW,
+            filters=[{"id": lzma.FILTER_LZMA2, "preset": 0}],
+        )
+        tracemalloc.start()
+        try:
+            with pytest.raises(revtrack.exceptions.LimitExceededError):
+                _store._unpack(bomb, limit=1000)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        # The decoder's own dictionary is 1 MiB; the output is 4 MiB.
+        assert peak < 3 << 20
+
+
+def _noise_block(count: int) -> bytes:
+    """Return 64 bytes of noise repeated *count* times."""
+    noise = hashlib.sha256(b"noise").digest()
+    return (noise + hashlib.sha256(b"more noise").digest()) * count
+
+
+class TestPackingBounds:
+    """LZMA2 is the default codec; zlib keeps deltas up to its threshold."""
+
+    def test_default_is_lzma(self, tmp_path: Path) -> None:
+        """Snapshots and fields are LZMA2 even where zlib would be smaller."""
+        data = b"short"
+        raw = lzma.decompress(
+            _store._pack(data), format=lzma.FORMAT_RAW, filters=_store._FILTERS
+        )
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.put(_sample(count=1))
+        with contextlib.closing(sqlite3.connect(tmp_path / "s.db")) as db:
+            blobs = db.execute("SELECT head, fields FROM chunks").fetchone()
+        assert (data, False, False) == (
+            raw,
+            blobs[0].startswith(b"\x78"),
+            blobs[1].startswith(b"\x78"),
+        )
+
+    def test_threshold(self) -> None:
+        """At 1.1 times LZMA2's size plus 16 bytes zlib stays; past it, not."""
+        chosen: list[tuple[float, bool]] = []
+        for count in range(200, 260):
+            data = _noise_block(count)
+            quick = zlib.compress(data, 9)
+            threshold = len(_store._pack(data)) * 1.1 + 16
+            packed = _store._pack(data, delta=True)
+            assert data == _store._unpack(packed, limit=len(data))
+            chosen.append((len(quick) - threshold, packed == quick))
+        # The examples reach the threshold exactly and a byte past it.
+        overs = {over for over, _ in chosen}
+        assert (True, True) == (0.0 in overs, any(0 < o <= 1 for o in overs))
+        assert [(over, over <= 0) for over, _ in chosen] == chosen
+
+    def test_heads_best_level(self, tmp_path: Path) -> None:
+        """Head deltas are zlib at its best compression, as its header says."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(
+            path, policy=revtrack.ChainPolicy(max_depth=6, chunk_size=3)
+        ) as store:
+            store.put(_edits(12))
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            heads = db.execute(
+                "SELECT head FROM chunks WHERE base IS NOT NULL"
+            ).fetchall()
+        # FLEVEL, the top two bits of zlib's second byte: 3 is "maximum".
+        assert heads
+        assert {3} == {head[1] >> 6 for (head,) in heads}
+
+
+class TestSummaryDamage:
+    """A summary that is not a count and 64 hex digits is refused."""
+
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [("summary", "00"), ("documents", "x"), ("summary", "g" * 64)],
+    )
+    def test_refused(self, tmp_path: Path, key: str, value: str) -> None:
+        """Reading or writing names the file and changes nothing."""
+        path = tmp_path / "s.db"
+        SQLiteStore(path).close()
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.execute(
+                "UPDATE revtrack_meta SET value = ? WHERE key = ?",
+                (value, key),
+            )
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            for call in (store.ids, lambda: store.put(_sample())):
+                with pytest.raises(StoreError) as info:
+                    call()
+                assert str(path) in str(info.value)
+        assert before == _dump_sql(path)
+
+
+class TestNoFile:
+    """A store without a file of its own ignores what happens at its path."""
+
+    def test_memory(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file named ':memory:' appearing does not stop a memory store."""
+        monkeypatch.chdir(tmp_path)
+        with SQLiteStore(":memory:") as store:
+            store.put(_sample())
+            (tmp_path / ":memory:").write_bytes(b"")
+            store.append("quintet", "x", at=_FIRST.add(days=9), note="X.")
+            assert 4 == len(store.get("quintet").revisions)
+
+    def test_temporary(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A temporary store ('') keeps working when its folder moves."""
+        (tmp_path / "work").mkdir()
+        monkeypatch.chdir(tmp_path / "work")
+        with SQLiteStore("") as store:
+            store.put(_sample())
+            (tmp_path / "work").rename(tmp_path / "moved")
+            store.append("quintet", "x", at=_FIRST.add(days=9), note="X.")
+            assert 4 == len(store.get("quintet").revisions)
+
+
+class TestOpening:
+    """Opening refuses foreign databases and sets up new files."""
+
+    @pytest.mark.parametrize(
+        "statements",
+        [
+            [
+                "CREATE TABLE revtrack_meta (key TEXT, value TEXT)",
+                "INSERT INTO revtrack_meta VALUES ('schema', '3')",
+            ],
+            [
+                f"PRAGMA application_id = {_store._APPLICATION_ID}",
+                "CREATE TABLE notes (body TEXT)",
+            ],
+        ],
+    )
+    def test_foreign(self, tmp_path: Path, statements: list[str]) -> None:
+        """A database lacking our table or our id is refused, untouched."""
+        path = tmp_path / "other.db"
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            for statement in statements:
+                db.execute(statement)
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="not a revtrack store"):
+            SQLiteStore(path)
+        assert before == path.read_bytes()
+
+    def test_new_file(self, tmp_path: Path) -> None:
+        """A new store has small pages and gives freed pages back."""
+        path = tmp_path / "s.db"
+        SQLiteStore(path).close()
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            settings = [
+                db.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("page_size", "auto_vacuum")
+            ]
+        assert [_store._PAGE_SIZE, 1] == settings
+
+    @pytest.mark.parametrize(
+        ("timeout", "millis"), [(None, 30_000), (0.25, 250)]
+    )
+    def test_timeout(
+        self, tmp_path: Path, timeout: float | None, millis: int
+    ) -> None:
+        """The timeout, 30 seconds unless given, is how long SQLite waits."""
+        path = tmp_path / "s.db"
+        store = (
+            SQLiteStore(path)
+            if timeout is None
+            else SQLiteStore(path, timeout=timeout)
+        )
+        with store:
+            (waits,) = store._db.execute("PRAGMA busy_timeout").fetchone()
+        assert millis == waits
+
+    def test_migrated_while_waiting(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A store another opener migrated while this one waited just opens."""
+        path = tmp_path / "s.db"
+        docs = [_varied("b", 5), _varied("a", 3)]
+        with SQLiteStore(path) as store:
+            for doc in docs:
+                store.put(doc)
+        _to_v2(path)
+        connect = sqlite3.connect
+        events: list[str] = []
+
+        def racing(statement: str) -> None:
+            # Runs as this opener's BEGIN IMMEDIATE starts: another opener
+            # takes the lock first and migrates the store.
+            if statement == "BEGIN IMMEDIATE" and events == ["opened"]:
+                events.append("raced")
+                with SQLiteStore(path) as other:
+                    events.append(str(other.ids()))
+
+        def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+            db: sqlite3.Connection = connect(*args, **kwargs)
+            if not events:
+                events.append("opened")
+                db.set_trace_callback(racing)
+            return db
+
+        monkeypatch.setattr(sqlite3, "connect", traced)
+        with SQLiteStore(path) as store:
+            got = _store_docs(store)
+        monkeypatch.undo()
+        expected = {doc.id: doc for doc in docs}
+        assert (["opened", "raced", "('a', 'b')"], expected) == (events, got)
+
+
+class TestAppendMeetsDamage:
+    """Damage that only appending meets still names the document."""
+
+    def test_skip_back_head(self, tmp_path: Path) -> None:
+        """A damaged head that an append skips back to names the document."""
+        path = tmp_path / "s.db"
+        policy = revtrack.ChainPolicy(max_depth=2, chunk_size=1)
+        with SQLiteStore(path, policy=policy) as store:
+            store.put(_edits(7))
+        # Revision 7 reads 7, 6 and 1; the run after it skips back to the
+        # head of run 2, made revision 4 here, which no read of 7 touches.
+        _sql(path, "UPDATE chunks SET seq = 2 WHERE first IN (4, 7)")
+        _sql(path, "UPDATE chunks SET head = x'00ff' WHERE first = 4")
+        before = _dump_sql(path)
+        with SQLiteStore(path, policy=policy) as store:
+            assert _edits(7).revisions[6] == store.revision("quintet", 7)
+            with pytest.raises(IntegrityError) as info:
+                store.append("quintet", "x", at=_FIRST.add(days=9), note="X.")
+        assert (4, True) == (
+            info.value.revision,
+            "'quintet'" in str(info.value),
+        )
+        assert before == _dump_sql(path)
+
+
+def _quintet_chunks(path: Path) -> None:
+    """Store 'other' and an 8-revision 'quintet' in forward chunks of 2."""
+    policy = revtrack.ChainPolicy(max_depth=20, chunk_size=2)
+    with SQLiteStore(path, policy=policy) as store:
+        store.put(_sample("other", 2))
+        store.put(_edits(8))
+
+
+def _set_quintet_chunk(
+    path: Path, column: str, first: int, value: object
+) -> None:
+    """Set *column* of quintet's chunk *first* to *value*."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            f"UPDATE chunks SET {column} = ? WHERE first = ?"  # noqa: S608
+            " AND doc = (SELECT key FROM documents WHERE id = 'quintet')",
+            (value, first),
+        )
+
+
+def _format_error_text(call: Callable[[], object]) -> str:
+    """Return the text of the FormatError *call* raises."""
+    with pytest.raises(FormatError) as info:
+        call()
+    return str(info.value)
+
+
+_NOT_LZMA = b"\x00\xff"
+_BAD_DELTA: list[Any] = [[0, 10**6], ["", ""]]
+
+
+def _unreadable_text() -> str:
+    return _format_error_text(
+        lambda: _store._unpack(_NOT_LZMA, limit=revtrack.Limits().max_size)
+    )
+
+
+def _bad_delta_text() -> str:
+    return _format_error_text(
+        lambda: revtrack._compact.apply_delta(
+            _edits(8).revisions[4].text, _BAD_DELTA
+        )
+    )
+
+
+# damage -> (how, the revision named, what the message says is wrong)
+_BLOB_DAMAGES: dict[
+    str, tuple[Callable[[Path], None], int, Callable[[], str]]
+] = {
+    "body unreadable": (
+        lambda path: _set_quintet_chunk(path, "body", 5, _NOT_LZMA),
+        5,
+        _unreadable_text,
+    ),
+    "body too short": (
+        lambda path: _set_quintet_chunk(path, "body", 5, _store._pack(b"[]")),
+        5,
+        lambda: "chunk",
+    ),
+    "body not a list": (
+        lambda path: _set_quintet_chunk(path, "body", 5, _store._pack(b"7")),
+        5,
+        lambda: "chunk",
+    ),
+    "delta broken": (
+        lambda path: _set_quintet_chunk(
+            path, "body", 5, _store._pack(json.dumps([_BAD_DELTA]).encode())
+        ),
+        6,
+        _bad_delta_text,
+    ),
+    "fields unreadable": (
+        lambda path: _set_quintet_chunk(path, "fields", 5, _NOT_LZMA),
+        5,
+        _unreadable_text,
+    ),
+    "fields too few": (
+        lambda path: _edit_fields(path, 5, lambda f: f.pop()),
+        5,
+        lambda: "chunk",
+    ),
+    "field too short": (
+        lambda path: _edit_fields(path, 5, lambda f: f[1].pop()),
+        5,
+        lambda: "chunk",
+    ),
+    "head unreadable": (
+        lambda path: _set_quintet_chunk(path, "head", 5, _NOT_LZMA),
+        5,
+        _unreadable_text,
+    ),
+}
+
+
+class TestChunkBlobsNamed:
+    """Damage in a chunk's head, deltas or fields names revision, id, cause."""
+
+    @pytest.mark.parametrize(
+        ("damage", "operation"),
+        [
+            (damage, operation)
+            for damage in sorted(_BLOB_DAMAGES)
+            for operation in ("get", "revision", "revisions", "append", "put")
+            # put() reads the stored fields and deltas but no head and
+            # applies no delta; append() rebuilds only the tip's text, not
+            # the fields of earlier chunks.
+            if not (
+                operation == "put"
+                and damage in {"delta broken", "head unreadable"}
+            )
+            and not (operation == "append" and "field" in damage)
+        ],
+    )
+    def test_named(self, tmp_path: Path, damage: str, operation: str) -> None:
+        """The error names the revision, the document and what is wrong."""
+        path = tmp_path / "s.db"
+        _quintet_chunks(path)
+        how, number, reason = _BLOB_DAMAGES[damage]
+        how(path)
+        actions: dict[str, Callable[[SQLiteStore], object]] = {
+            "get": lambda s: s.get("quintet"),
+            "revision": lambda s: s.revision("quintet", 6),
+            "revisions": lambda s: s.revisions("quintet"),
+            "append": lambda s: s.append(
+                "quintet", "x", at=_FIRST.add(days=20), note="X."
+            ),
+            "put": lambda s: s.put(_edits(9)),
+        }
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            with pytest.raises(IntegrityError) as info:
+                actions[operation](store)
+            assert _sample("other", 2) == store.get("other")
+        message = str(info.value)
+        assert (number, True, True) == (
+            info.value.revision,
+            "'quintet'" in message,
+            reason() in message,
+        )
+        assert before == _dump_sql(path)
+
+    def test_head_still_readable(self, tmp_path: Path) -> None:
+        """Damaged deltas of a chunk leave its whole-stored head readable."""
+        path = tmp_path / "s.db"
+        _quintet_chunks(path)
+        _set_quintet_chunk(path, "body", 5, _NOT_LZMA)
+        with SQLiteStore(path) as store:
+            assert _edits(8).revisions[4] == store.revision("quintet", 5)
+            with pytest.raises(IntegrityError):
+                store.revision("quintet", 6)
+
+
+class TestChunkRowsNamed:
+    """A missing chunk or a base in another segment is named."""
+
+    @pytest.mark.parametrize(
+        ("first", "operation", "number", "reason"),
+        [
+            (1, "revision 1", 1, "chunk"),
+            (1, "revision 3", 2, "chunk"),  # the base of revision 3's chunk
+            (1, "get", 1, "missing"),
+            (1, "revisions", 1, "missing"),
+            (5, "revision 5", 5, "chunk"),
+            (5, "revision 6", 6, "chunk"),
+        ],
+    )
+    def test_missing(
+        self,
+        tmp_path: Path,
+        first: int,
+        operation: str,
+        number: int,
+        reason: str,
+    ) -> None:
+        """Every reader names the first revision it could not find, and why."""
+        path = tmp_path / "s.db"
+        _quintet_chunks(path)
+        _sql(
+            path,
+            f"DELETE FROM chunks WHERE first = {first} AND doc ="  # noqa: S608
+            " (SELECT key FROM documents WHERE id = 'quintet')",
+        )
+        before = _dump_sql(path)
+        actions: dict[str, Callable[[SQLiteStore], object]] = {
+            "revision 1": lambda s: s.revision("quintet", 1),
+            "revision 3": lambda s: s.revision("quintet", 3),
+            "revision 5": lambda s: s.revision("quintet", 5),
+            "revision 6": lambda s: s.revision("quintet", 6),
+            "get": lambda s: s.get("quintet"),
+            "revisions": lambda s: s.revisions("quintet"),
+        }
+        with SQLiteStore(path) as store:
+            with pytest.raises(IntegrityError) as info:
+                actions[operation](store)
+            assert _sample("other", 2) == store.get("other")
+        message = str(info.value)
+        assert (number, True, True) == (
+            info.value.revision,
+            "'quintet'" in message,
+            reason in message,
+        )
+        assert before == _dump_sql(path)
+
+    @pytest.mark.parametrize(("number", "named"), [(5, 5), (6, 5), (7, 7)])
+    def test_base_elsewhere(
+        self, tmp_path: Path, number: int, named: int
+    ) -> None:
+        """A chunk whose base lies in another segment names the later chunk."""
+        path = tmp_path / "s.db"
+        _quintet_chunks(path)
+        _set_quintet_chunk(path, "seg", 5, 3)
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store:
+            with pytest.raises(IntegrityError) as info:
+                store.revision("quintet", number)
+            assert _edits(8).revisions[3] == store.revision("quintet", 4)
+        message = str(info.value)
+        assert (named, True, True) == (
+            info.value.revision,
+            "'quintet'" in message,
+            "base" in message,
+        )
+        assert before == _dump_sql(path)
+
+    @pytest.mark.parametrize("operation", ["get", "revisions"])
+    def test_more_than_counted(self, tmp_path: Path, operation: str) -> None:
+        """Chunks past the document's count name the first extra revision."""
+        path = tmp_path / "s.db"
+        _quintet_chunks(path)
+        _sql(path, "UPDATE documents SET head = 4 WHERE id = 'quintet'")
+        before = _dump_sql(path)
+        actions: dict[str, Callable[[SQLiteStore], object]] = {
+            "get": lambda s: s.get("quintet"),
+            "revisions": lambda s: s.revisions("quintet"),
+        }
+        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
+            actions[operation](store)
+        assert (5, True) == (
+            info.value.revision,
+            "'quintet'" in str(info.value),
+        )
+        assert before == _dump_sql(path)
+
+
+class TestSelectedAroundDamage:
+    """revisions() with bounds still checks the chain through skipped ones."""
+
+    @pytest.mark.parametrize("value", [7, ["x"], {"a": 1}, float("inf")])
+    def test_skipped_chain_digest(self, tmp_path: Path, value: object) -> None:
+        """A skipped revision's chain digest of any type fails the next one."""
+        path = tmp_path / "s.db"
+        _quintet_chunks(path)
+        _edit_fields(path, 3, lambda f: f[0].__setitem__(7, value))
+        before = _dump_sql(path)
+        since = _edits(8).revisions[3].at
+        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
+            store.revisions("quintet", since=since)
+        assert (4, True) == (
+            info.value.revision,
+            "'quintet'" in str(info.value),
+        )
+        assert before == _dump_sql(path)
+
+
+class TestBackdatedWindows:
+    """revisions() selects by time even when the chain goes back in time."""
+
+    def test_every_window(self, tmp_path: Path) -> None:
+        """Every [since, until) gives the revisions a filter on at gives."""
+        doc = Document("back", "T", allow_backwards=True)
+        lines = [f"Line {i} of the guidance.\n" for i in range(30)]
+        doc.publish("".join(lines), at=_FIRST)
+        # Small edits, so that chunks chain to the revision before them.
+        for i, day in enumerate([1, 2, -1, 4, 5, -2], start=2):
+            lines[i] = f"Line {i}, changed.\n"
+            doc.update("".join(lines), at=_FIRST.add(days=day), note=f"C{i}.")
+        policy = revtrack.ChainPolicy(chunk_size=2)
+        bounds = [None, *(r.at for r in doc.revisions)]
+        with SQLiteStore(tmp_path / "s.db", policy=policy) as store:
+            store.put(doc)
+            for since, until in itertools.product(bounds, repeat=2):
+                expected = tuple(
+                    r
+                    for r in doc.revisions
+                    if (since is None or r.at >= since)
+                    and (until is None or r.at < until)
+                )
+                assert expected == store.revisions(
+                    "back", since=since, until=until
+                )
+
+
+class TestRowTypesNamed:
+    """A document row value of the wrong type is named by its type."""
+
+    @pytest.mark.parametrize(
+        "column",
+        ["title", "url", "allow_backwards", "head", "head_chain", "digest"],
+    )
+    def test_type_named(self, tmp_path: Path, column: str) -> None:
+        """The error lists the types that arrived, the blob among them."""
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(_sample("doc 7", 2))
+        _sql(path, f"UPDATE documents SET {column} = X'00'")  # noqa: S608
+        before = _dump_sql(path)
+        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
+            store.get("doc 7")
+        assert (0, True, True) == (
+            info.value.revision,
+            "'doc 7'" in str(info.value),
+            "'bytes'" in str(info.value),
+        )
+        assert before == _dump_sql(path)
+
+
+class TestDeltaLimit:
+    """Limits.max_size bounds the text a stored delta may rebuild."""
+
+    def test_copies_past_the_limit(self, tmp_path: Path) -> None:
+        """A small delta copying past the limit is refused, not rebuilt."""
+        doc = Document("d", "T")
+        doc.publish("ab" * 50, at=_FIRST)
+        doc.update("ab" * 50 * 30, at=_FIRST.add(days=1), note="Copied.")
+        path = tmp_path / "s.db"
+        with SQLiteStore(path) as store:
+            store.put(doc)
+        bomb = [[0, 100] * 30, [""] * 31]
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            rows = db.execute("SELECT first, last FROM chunks").fetchall()
+            db.execute(
+                "UPDATE chunks SET body = ?",
+                (_store._pack(json.dumps([bomb]).encode(), delta=True),),
+            )
+        assert [(1, 2)] == rows
+        limits = revtrack.Limits(max_size=2000)
+        reason = _format_error_text(
+            lambda: revtrack._compact.apply_delta("ab" * 50, bomb, limit=2000)
+        )
+        with SQLiteStore(path, limits=limits) as store:
+            for read in (
+                lambda: store.revision("d", 2),
+                lambda: store.get("d"),
+            ):
+                with pytest.raises(IntegrityError) as info:
+                    read()
+                assert (2, True) == (
+                    info.value.revision,
+                    reason in str(info.value),
+                )
+        with SQLiteStore(path) as store:
+            assert doc == store.get("d")
