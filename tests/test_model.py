@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import revtrack
 from revtrack import Document, Revision, UpdateType
+from revtrack._model import FrozenMap
 from revtrack.exceptions import (
     ChronologyError,
     IntegrityError,
@@ -775,6 +776,66 @@ class TestPassedThrough:
         doc = Document("d", "T", url="/guidance/quintet")
         doc.publish("a", at="2019-07-31T10:00Z")
         assert "/guidance/quintet" == doc.as_of("2019-08-01T00:00Z").url
+
+    def test_blame_options(self) -> None:
+        """blame() passes its granularity and revision on."""
+        doc = Document("d", "T")
+        doc.publish("one two\n", at="2019-07-31T10:00Z")
+        doc.update("one three\n", at="2019-08-01T10:00Z", note="Three.")
+        doc.update("one three\nfour\n", at="2019-08-02T10:00Z", note="4.")
+        for granularity in ("line", "word"):
+            for revision in (None, 2):
+                expected = revtrack.blame(
+                    doc, granularity=granularity, revision=revision
+                )
+                assert expected == doc.blame(
+                    granularity=granularity, revision=revision
+                )
+        assert doc.blame() != doc.blame(granularity="word")
+        assert doc.blame() != doc.blame(revision=2)
+
+    def test_audit(self) -> None:
+        """audit() gives revtrack.audit()'s findings for the document."""
+        doc = Document("d", "T")
+        doc.publish("a", at="2019-07-31T10:00Z")
+        doc.update("a", at="2019-08-01T10:00Z", minor=True)
+        findings = doc.audit()
+        assert findings
+        assert revtrack.audit(doc) == findings
+
+    def test_from_govuk_content_item(self) -> None:
+        """The class method reads a content item like the GOV.UK reader."""
+        item = {
+            "title": "Quintet",
+            "base_path": "/government/news/quintet",
+            "first_published_at": "2019-07-31T10:30:00.000+01:00",
+            "public_updated_at": "2019-07-31T10:30:00.000+01:00",
+            "details": {
+                "body": "<p>Hi</p>",
+                "change_history": [
+                    {
+                        "public_timestamp": "2019-07-31T10:30:00.000+01:00",
+                        "note": "First published.",
+                    }
+                ],
+            },
+        }
+        doc = Document.from_govuk_content_item(item)
+        assert ["First published."] == [r.note for r in doc.revisions]
+        assert "Quintet" == doc.title
+
+
+class TestFrozenMapHash:
+    """Frozen maps hash by their items."""
+
+    def test_equal_maps_hash_alike(self) -> None:
+        """Maps with the same items in any order have one hash."""
+        one = FrozenMap({"a": 1, "b": (2, 3)})
+        two = FrozenMap({"b": (2, 3), "a": 1})
+        assert hash(one) == hash(two)
+        assert hash(tuple(sorted({"a": 1, "b": (2, 3)}.items()))) == hash(one)
+        assert 1 == len({one, two})
+        assert hash(one) != hash(FrozenMap({"a": 2, "b": (2, 3)}))
 
 
 class TestErrorsName:
