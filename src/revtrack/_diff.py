@@ -15,8 +15,10 @@ counts work (tokens, search steps), never seconds: see _Budget.
 
 Under semantic cleanup, changed sentences with no unique anchor are diffed
 pair by pair, and a block whose sides share too little besides blanks is
-replaced whole without a search (_unrelated): the cleanup would merge the
-coincidental matches anyway. Moves are looked for among the few insertions
+replaced whole without a search (_unrelated): the cleanup would merge most
+of the coincidental matches anyway, and the few it would keep (a long word
+that happens to recur) are not worth the search. This is a rule that shapes
+the output, and tests pin it. Moves are looked for among the few insertions
 that share most of a deletion's rarer blank-separated chunks.
 """
 
