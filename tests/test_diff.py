@@ -255,6 +255,13 @@ class TestCleanup:
         d = diff("a b c d e", "a x c y e", cleanup="efficiency")
         assert ("a b c d e", "a x c y e") == (d.old, d.new)
 
+    def test_efficiency_merges_cheap_equalities(self) -> None:
+        """Efficiency cleanup folds a one-space match into the change."""
+        efficient = diff("sat the", "a a", cleanup="efficiency")
+        assert [("DELETE", "sat the"), ("INSERT", "a a")] == ops(efficient)
+        minimal = diff("sat the", "a a", cleanup="none")
+        assert ("EQUAL", " ") in ops(minimal)
+
 
 class TestNormalisation:
     """Ignored differences are reported, not dropped."""
@@ -528,6 +535,28 @@ class TestErrors:
         assert "old" in str(info.value)
         assert "bytes" in str(info.value)
         assert [b"bytes"] == data
+
+    @pytest.mark.parametrize("which", ["old", "new"])
+    def test_names_the_argument(self, which: str) -> None:
+        """The error starts with the name of the argument that is wrong."""
+        texts = {"old": "text", "new": "text", which: 3}
+        with pytest.raises(InvalidRevisionError) as info:
+            diff(texts["old"], texts["new"])  # type: ignore[arg-type]
+        assert str(info.value).startswith(f"{which} must be a str")
+
+    def test_names_the_option(self) -> None:
+        """An unknown choice is reported under its option's name."""
+        with pytest.raises(InvalidRevisionError) as info:
+            diff("a", "b", granularity="letter")  # type: ignore[arg-type]
+        assert str(info.value).startswith("granularity must be one of")
+        with pytest.raises(InvalidRevisionError) as info:
+            diff("a", "b", cleanup="tidy")  # type: ignore[arg-type]
+        assert str(info.value).startswith("cleanup must be one of")
+
+    @pytest.mark.parametrize("threshold", [0, 0.5, 1])
+    def test_threshold_bounds_accepted(self, threshold: float) -> None:
+        """Move thresholds from 0 to 1, both included, are accepted."""
+        assert diff("a b", "a c", move_threshold=threshold).changed
 
     def test_unknown_granularity(self) -> None:
         """An unknown granularity names itself and the allowed ones."""
@@ -975,8 +1004,10 @@ class TestMyers:
         assert b == "".join(text for op, text in runs if op >= 0)
         changed = sum(len(text) for op, text in runs if op)
         assert len(a) + len(b) - 2 * _lcs(a, b) == changed
-        # Runs alternate: no two neighbours share an operation.
+        # Runs alternate: no two neighbours share an operation, and none
+        # is empty.
         assert all(x[0] != y[0] for x, y in itertools.pairwise(runs))
+        assert all(text for _, text in runs)
 
     @pytest.mark.parametrize(
         ("a", "b", "d"),
@@ -1231,3 +1262,68 @@ class TestUnrelatedBlocks:
         assert [Edit(Op.DELETE, old), Edit(Op.INSERT, new)] == list(
             diff(old, new).edits
         )
+
+
+class TestEnds:
+    """The common prefix and suffix of two token sequences."""
+
+    @pytest.mark.parametrize(
+        ("a", "b", "expected"),
+        [
+            (["a", "b", "c"], ["a", "x", "c"], (1, 1)),
+            (["x", "b", "c"], ["y", "b", "c"], (0, 2)),
+            (["a", "b"], ["a", "b"], (2, 0)),
+            (["a", "b"], ["a", "b", "b"], (2, 0)),
+            (["b", "a"], ["a", "b", "a"], (0, 2)),
+            ([], ["a"], (0, 0)),
+        ],
+    )
+    def test_ends(
+        self, a: list[str], b: list[str], expected: tuple[int, int]
+    ) -> None:
+        """The prefix is taken first; the suffix from what is left."""
+        assert expected == diff_module._ends(a, b)
+
+
+class TestMovePieces:
+    """The pieces of a change that do not move are joined again."""
+
+    _PARAS = (
+        "The harbour master closed the northern quay after the storm.\n\n",
+        "Ferries will leave from the southern pier until Friday evening.\n\n",
+        "Passengers with bicycles should arrive an hour before departure.\n\n",
+        "Refunds are available for journeys cancelled because of weather.\n\n",
+        "Updates will be posted at the ticket office every morning.\n\n",
+    )
+
+    def test_unmoved_pieces_rejoin(self) -> None:
+        """Two deleted paragraphs beside a moved one stay one deletion."""
+        one, two, three, four, five = self._PARAS
+        old = one + two + three + four + five
+        new = four + five + three.replace("an hour", "one hour")
+        d = diff(old, new)
+        assert (old, new) == (d.old, d.new)
+        assert 1 == len(d.moves)
+        deleted = [e.text for e in d.edits if e.op is Op.DELETE]
+        assert one + two in deleted
+
+    def test_scored_on_words_whatever_the_granularity(self) -> None:
+        """An edited paragraph moves in a line diff too (scored on words)."""
+        one, two, three, _, _ = self._PARAS
+        old = one + two + three
+        new = two + three + one.replace("closed", "shut")
+        d = diff(old, new, granularity="line")
+        assert 1 == len(d.moves)
+
+    def test_inner_edits_read_semantically(self) -> None:
+        """A move's inner edits are the semantic word diff of its blocks."""
+        one, two, three, _, _ = self._PARAS
+        edited = one.replace("closed the", "opened a")
+        d = diff(one + two + three, two + three + edited)
+        (move,) = d.moves
+        source = d.edits[move.source].text
+        destination = d.edits[move.destination].text
+        inner = diff(source, destination, detect_moves=False)
+        assert inner.edits == move.edits
+        minimal = diff(source, destination, cleanup="none")
+        assert minimal.edits != move.edits
