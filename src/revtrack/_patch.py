@@ -295,7 +295,7 @@ class Patch:
         Args:
             diff: The diff to turn into hunks.
             context: Characters of unchanged text to keep on each side of a
-                change; changes closer than twice this share a hunk.
+                change; changes at most twice this apart share a hunk.
 
         Raises:
             PatchError: If *context* is negative.
