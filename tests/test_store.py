@@ -1667,9 +1667,13 @@ class TestMigrationFields:
         path = tmp_path / "s.db"
         _write_v1(path, [doc])
         before = _dump_sql(path)
-        with pytest.raises(IntegrityError) as info:
+        with pytest.raises(revtrack.exceptions.LimitExceededError) as info:
             SQLiteStore(path, limits=revtrack.Limits(max_size=1500))
-        assert (2, before) == (info.value.revision, _dump_sql(path))
+        assert (True, True, before) == (
+            str(info.value).startswith("revision 2 of 'd' cannot be read"),
+            "Limits.max_size" in str(info.value),
+            _dump_sql(path),
+        )
         with SQLiteStore(path) as store:
             assert doc == store.get("d")
 
@@ -2943,10 +2947,12 @@ class TestDeltaLimit:
                 lambda: store.revision("d", 2),
                 lambda: store.get("d"),
             ):
-                with pytest.raises(IntegrityError) as info:
+                with pytest.raises(
+                    revtrack.exceptions.LimitExceededError
+                ) as info:
                     read()
-                assert (2, True) == (
-                    info.value.revision,
+                assert (True, True) == (
+                    str(info.value).startswith("revision 2 of 'd' "),
                     reason in str(info.value),
                 )
         with SQLiteStore(path) as store:

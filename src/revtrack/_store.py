@@ -353,6 +353,11 @@ def _store_error(path: str, exc: sqlite3.Error) -> StoreError:
 
 
 def _damaged(doc_id: str, number: int, detail: object) -> NoReturn:
+    if isinstance(detail, LimitExceededError):
+        # Too large for the reader's limits is not damage: a trusted
+        # store of large documents is read with higher limits.
+        msg = f"revision {number} of {doc_id!r} cannot be read: {detail}"
+        raise LimitExceededError(msg) from detail
     msg = (
         f"revision {number} of {doc_id!r} cannot be read ({detail}); the "
         f"store is damaged"
@@ -424,7 +429,9 @@ class SQLiteStore:
             :class:`~revtrack.exceptions.StoreError` says it is locked.
         policy: Where full snapshots go; see the storage docs. By
             default ``ChainPolicy(max_depth=64, chunk_size=32)``.
-        limits: The most bytes one stored revision may inflate to.
+        limits: The most bytes one stored revision may inflate to; a
+            larger one raises
+            :class:`~revtrack.exceptions.LimitExceededError` naming it.
 
     The file uses write-ahead logging; every write is one transaction, so
     a writer killed half-way leaves the store as it was before that write.
