@@ -211,6 +211,12 @@ CASES: dict[str, Case] = {
         "fullmatch",
         (("2019-08-01T09:30:00.", "0", ""), ("2019-08-01T", "0", "")),
     ),
+    "_tokens._PLAIN": Case(
+        "scan", (("", "a", "\u0301"), ("", "\u2019", "\u200d"))
+    ),
+    "_tokens._PLAIN_WORD": Case(
+        "scan", (("", "a", ""), ("", " ", "\r\n"), ("", "\r", ""))
+    ),
     "_tokens._WORD": Case("match"),
     "_tokens._pattern('line')": Case("scan", (("", "\r", ""), ("", "x", ""))),
     "_tokens._pattern('sentence')": Case(
