@@ -157,6 +157,9 @@ class TestRebuild:
         monkeypatch.setattr(diff_module, "_MAX_CODES", 4)
         swapped = diff("a b c d", "a c b d", cleanup="none")
         assert [("DELETE", "b c"), ("INSERT", "c b")] == ops(swapped)[1:3]
+        # A middle on one side only is a plain insertion.
+        grown = diff("a b", "a b c d", cleanup="none")
+        assert [("EQUAL", "a b"), ("INSERT", " c d")] == ops(grown)
 
     def test_deadline(self) -> None:
         """A caller's deadline is accepted and the texts still rebuild."""
@@ -1167,7 +1170,11 @@ class TestCodes:
         codes = [diff_module._code(i) for i in range(first - 2, first + 2)]
         assert ["\ud7fe", "\ud7ff", "\ue000", "\ue001"] == codes
 
-    def test_unique_anchors_may_be_blank_by_default(self) -> None:
+
+class TestUniqueAnchors:
+    """Items unique to both sides, kept in order, anchor a diff."""
+
+    def test_may_be_blank_by_default(self) -> None:
         """A blank item unique to both sides anchors unless told not to."""
         a, b = ["x", " ", "y"], ["z", " ", "w"]
         assert [(1, 1)] == diff_module._unique_anchors(a, b)

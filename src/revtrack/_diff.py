@@ -763,32 +763,24 @@ class _Differ:
         head, tail = _ends(ka, kb)
         rest_a = len(ka) - head - tail
         rest_b = len(kb) - head - tail
-        # Number the distinct tokens in order of first appearance, in one
-        # pass over each side rather than a lookup per token.
-        distinct = (
-            {}
-            if rest_a == rest_b == 1
-            else dict.fromkeys(itertools.chain(ka, kb))
-        )
-        if (
-            rest_a == rest_b == 1
-            or (
-                self.cleanup == "semantic"
-                and rest_a * rest_b > _TRIVIAL
-                and _unrelated(ka, kb)
-            )
-            or len(distinct) > _MAX_CODES
+        if rest_a == rest_b == 1 or (
+            self.cleanup == "semantic"
+            and rest_a * rest_b > _TRIVIAL
+            and _unrelated(ka, kb)
         ):
             # One token replaced between the common ends is the diff under
-            # any cleanup. Semantic cleanup would merge the few
+            # any cleanup. And semantic cleanup would merge the few
             # coincidental matches of a rewritten block into one
-            # replacement between its common ends: skip finding them. And
-            # with more distinct tokens than code points, give up on the
-            # block's middle rather than on the whole diff.
-            self._equal(ta[:head], tb[:head], out)
-            out.append((Op.DELETE, "".join(ta[head : head + rest_a]), ""))
-            out.append((Op.INSERT, "", "".join(tb[head : head + rest_b])))
-            self._equal(ta[head + rest_a :], tb[head + rest_b :], out)
+            # replacement between its common ends: skip finding them.
+            self._replace(ta, tb, head, tail, out)
+            return
+        # Number the distinct tokens in order of first appearance, in one
+        # pass over each side rather than a lookup per token.
+        distinct = dict.fromkeys(itertools.chain(ka, kb))
+        if len(distinct) > _MAX_CODES:
+            # More distinct tokens than code points: give up on the block's
+            # middle rather than on the whole diff.
+            self._replace(ta, tb, head, tail, out)
             return
         codes = dict(
             zip(distinct, map(_code, range(len(distinct))), strict=True)
@@ -821,6 +813,24 @@ class _Differ:
             else:
                 out.append((Op.INSERT, "", "".join(tb[j : j + size])))
                 j += size
+
+    def _replace(
+        self,
+        ta: Sequence[str],
+        tb: Sequence[str],
+        head: int,
+        tail: int,
+        out: list[_Triple],
+    ) -> None:
+        """Emit the common ends as equal, and all between as replaced."""
+        self._equal(ta[:head], tb[:head], out)
+        deleted = "".join(ta[head : len(ta) - tail])
+        inserted = "".join(tb[head : len(tb) - tail])
+        if deleted:
+            out.append((Op.DELETE, deleted, ""))
+        if inserted:
+            out.append((Op.INSERT, "", inserted))
+        self._equal(ta[len(ta) - tail :], tb[len(tb) - tail :], out)
 
     def _engine(self) -> diff_match_patch:
         dmp = _Engine()
