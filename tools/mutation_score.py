@@ -106,12 +106,7 @@ def draw(mutants: Path, size: int, seed: int) -> list[str]:
         names += rng.sample(
             keys, min(len(keys), round(size * len(keys) / left))
         )
-    record = {
-        "seed": seed,
-        "unrun": {name: len(keys) for name, keys in unrun.items()},
-        "names": names,
-        "unrun_names": [k for keys in unrun.values() for k in keys],
-    }
+    record = {"seed": seed, "names": names, "unrun": unrun}
     (mutants / "sample.json").write_text(json.dumps(record, indent=1))
     return names
 
@@ -119,14 +114,14 @@ def draw(mutants: Path, size: int, seed: int) -> list[str]:
 def _estimate(mutants: Path, record: dict[str, Any]) -> int:
     """Print each module's estimate from a drawn sample; return 1."""
     sample: set[str] = set(record["names"])
-    unrun: dict[str, int] = record["unrun"]
+    unrun: dict[str, list[str]] = record["unrun"]
     # Mutants run after the draw but outside the sample would be counted
     # twice: they are part of the rest the sample stands for.
-    before = tally(mutants, leave=set(record["unrun_names"]))
+    before = tally(mutants, leave={k for keys in unrun.values() for k in keys})
     drawn = tally(mutants, only=sample)
     print(
         f"estimate from a sample of {len(sample)} of the "
-        f"{sum(unrun.values())} mutants unrun at the draw "
+        f"{sum(map(len, unrun.values()))} mutants unrun at the draw "
         f"(seed {record['seed']}):"
     )
     header = "module", "run before", "sample", "estimate", "95% interval"
@@ -137,7 +132,7 @@ def _estimate(mutants: Path, record: dict[str, Any]) -> int:
         taken = drawn.get(name, Counter())
         got, ran = score(taken)
         done = taken.total() - taken["not checked"]
-        rest = unrun.get(name, 0)
+        rest = len(unrun.get(name, []))
         if rest and not ran:
             print(f"{name:<14}{head:>6}/{head_counted:<5}  no sample run yet")
             continue

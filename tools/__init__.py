@@ -1,0 +1,1 @@
+"""Developer tools: run as scripts from the repository root."""
