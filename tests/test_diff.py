@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
-from bench.bench_diff import minimal_changed
+from bench.bench_diff import make_pair, minimal_changed
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -707,8 +707,13 @@ class TestRewrittenBlocks:
     """Blocks with no line in common pair paragraphs with paragraphs."""
 
     @pytest.mark.parametrize("shift", ["", "A new first line.\n\n"])
-    def test_unrelated_close_to_minimal(self, shift: str) -> None:
-        """Two unrelated texts change few more words than a minimal diff."""
+    def test_unrelated_minimal(self, shift: str) -> None:
+        """
+        Two unrelated texts change no more words than a minimal diff.
+
+        Without semantic cleanup a block this small is diffed whole by the
+        exact search, not paragraph by paragraph.
+        """
         old = _join(_prose(1, 4000))
         new = shift + _join(_prose(2, 4000))
         d = diff(old, new, cleanup="none", detect_moves=False)
@@ -716,7 +721,22 @@ class TestRewrittenBlocks:
             len(tokenize(e.text)) for e in d.edits if e.op is not Op.EQUAL
         )
         assert (old, new) == (d.old, d.new)
-        assert mine <= 1.15 * minimal_changed(old, new)
+        assert minimal_changed(old, new) == mine
+
+    def test_larger_blocks_pair_paragraphs(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Above the exact search's size, paragraphs pair up as before."""
+        old = _join(_prose(1, 4000))
+        new = _join(_prose(2, 4000))
+        cells = (len(old) * len(new)) // diff_module._CHARS_PER_TOKEN**2
+        monkeypatch.setattr(diff_module, "_LCS_CELLS", cells - 1)
+        d = diff(old, new, cleanup="none", detect_moves=False)
+        mine = sum(
+            len(tokenize(e.text)) for e in d.edits if e.op is not Op.EQUAL
+        )
+        assert (old, new) == (d.old, d.new)
+        assert minimal_changed(old, new) < mine
 
 
 class TestMoveChoice:
@@ -873,11 +893,17 @@ class TestBudget:
     def test_spent_budget_replaces_the_block(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """With no work left a block with no unique token is replaced whole."""
+        """
+        With no work left a block with no unique token is replaced whole.
+
+        Only blocks too large for the exact search spend the budget: the
+        limit is lowered to make this one such a block.
+        """
         old = " ".join(f"w{i % 7}" for i in range(300))
         new = " ".join(f"w{i % 5}" for i in range(300))
         monkeypatch.setattr(diff_module, "_WORK_BASE", 0)
         monkeypatch.setattr(diff_module, "_WORK_PER_CHAR", 0)
+        monkeypatch.setattr(diff_module, "_LCS_CELLS", diff_module._EXACT_WORK)
         d = diff(old, new, cleanup="none", detect_moves=False)
         head = "".join(
             a
@@ -1026,6 +1052,146 @@ class TestMyers:
             assert short.left < 0
 
 
+_runs = st.lists(
+    st.tuples(st.sampled_from("abcd"), st.integers(1, 9)), max_size=12
+).map(lambda runs: "".join(char * n for char, n in runs))
+
+
+class TestLcs:
+    """The bit-parallel search, exact whatever two blocks' difference."""
+
+    @given(st.text("abc", max_size=16), st.text("abc", max_size=16))
+    @example("", "")
+    @example("abc", "")
+    @example("", "abc")
+    @example("aaaa", "a")  # the walk ends on a row before the first
+    @settings(max_examples=300)
+    def test_minimal_and_exact(self, a: str, b: str) -> None:
+        """The runs rebuild both strings and change the fewest characters."""
+        runs = diff_module._lcs(a, b)
+        assert a == "".join(text for op, text in runs if op <= 0)
+        assert b == "".join(text for op, text in runs if op >= 0)
+        changed = sum(len(text) for op, text in runs if op)
+        assert len(a) + len(b) - 2 * _lcs(a, b) == changed
+        assert all(x[0] != y[0] for x, y in itertools.pairwise(runs))
+        assert all(text for _, text in runs)
+
+    @given(_runs, _runs)
+    @settings(max_examples=100)
+    def test_long_runs(self, a: str, b: str) -> None:
+        """
+        Long runs of one character cross the table's bytes and words.
+
+        The walk back reads the rows as bytes: strings of up to a hundred
+        characters put steps on every bit of several of them.
+        """
+        runs = diff_module._lcs(a, b)
+        assert a == "".join(text for op, text in runs if op <= 0)
+        assert b == "".join(text for op, text in runs if op >= 0)
+        changed = sum(len(text) for op, text in runs if op)
+        assert len(a) + len(b) - 2 * _lcs(a, b) == changed
+
+    def test_unrelated_words(self) -> None:
+        """Two unrelated texts of words: the same count as the minimal diff."""
+        a, b = make_pair("unrelated", 2_000)
+        assert a != b
+        codes: dict[str, str] = {}
+        ca, cb = (
+            "".join(codes.setdefault(t, chr(0x100 + len(codes))) for t in x)
+            for x in (tokenize(a), tokenize(b))
+        )
+        runs = diff_module._lcs(ca, cb)
+        assert minimal_changed(a, b) == sum(
+            len(text) for op, text in runs if op
+        )
+
+
+class TestExact:
+    """Myers' search while differences are few, the table once they are not."""
+
+    def _calls(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        calls: list[str] = []
+        lcs = diff_module._lcs
+
+        def spy(a: str, b: str) -> list[tuple[int, str]]:
+            calls.append(a)
+            return lcs(a, b)
+
+        monkeypatch.setattr(diff_module, "_lcs", spy)
+        return calls
+
+    def test_few_differences_stay_with_myers(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """One changed character costs far less than the share: no table."""
+        calls = self._calls(monkeypatch)
+        a = "abcdefghij" * 5
+        b = a[:20] + "X" + a[21:]
+        assert diff_module._myers(a, b, diff_module._Budget(10**6)) == (
+            diff_module._exact(a, b)
+        )
+        assert [] == calls
+
+    @pytest.mark.parametrize("longer", ["old", "new"])
+    def test_many_differences_go_to_the_table(
+        self, monkeypatch: pytest.MonkeyPatch, longer: str
+    ) -> None:
+        """
+        Past the share, the table runs, indexing the shorter side.
+
+        Myers' search of two unrelated strings of 30 and 50 characters needs
+        D = 80 steps, far past 2 x 80 of work.
+        """
+        calls = self._calls(monkeypatch)
+        a, b = "abc" * 10, "xyz" * 15 + "ab" * 2 + "c"
+        if longer == "old":
+            a, b = b, a
+        runs = diff_module._exact(a, b)
+        assert _rebuilds(runs, a, b)
+        assert len(a) + len(b) - 2 * _lcs(a, b) == sum(
+            len(text) for op, text in runs if op
+        )
+        # The table's rows run over the longer string.
+        assert [max(a, b, key=len)] == calls
+
+    def test_lengths_far_apart_skip_myers(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """
+        Myers' search is not tried when the lengths alone rule it out.
+
+        100 and 1 characters need at least 99 steps, which cost about
+        99 x 99 / 2, far past the share of 2 x 101.
+        """
+        tried: list[str] = []
+        myers = diff_module._myers
+
+        def spy(
+            a: str, b: str, budget: diff_module._Budget
+        ) -> list[tuple[int, str]] | None:
+            tried.append(a)
+            return myers(a, b, budget)
+
+        monkeypatch.setattr(diff_module, "_myers", spy)
+        assert [(-1, "a" * 50), (0, "b"), (-1, "a" * 49)] == (
+            diff_module._exact("a" * 50 + "b" + "a" * 49, "b")
+        )
+        assert [] == tried
+        # Lengths 6 and 1: 5 x 5 / 2 is within the share of 2 x 7, so the
+        # search is tried (and, needing 15, runs out).
+        assert [(-1, "aa"), (0, "b"), (-1, "aaa")] == (
+            diff_module._exact("aabaaa", "b")
+        )
+        assert ["aabaaa"] == tried
+
+    def test_share_is_the_boundary(self) -> None:
+        """Myers' search keeps a block whose work is exactly the share."""
+        a, b = "ab", "ba"  # D = 2: steps 0, 1 and 2 cost 3
+        share = diff_module._MYERS_SHARE * (len(a) + len(b))
+        assert share >= 3
+        assert diff_module._myers(a, b, diff_module._Budget(3)) is not None
+
+
 class TestUnrelated:
     """Whether a small rewritten block is replaced without a search."""
 
@@ -1135,17 +1301,39 @@ class TestBounded:
         assert _rebuilds(runs, a, b)
         assert 1 < sum(op == 0 for op, _ in runs)
 
-    def test_spent_budget_replaces_the_rest(self) -> None:
-        """Past the budget, what is left is one deletion and one insertion."""
-        a, b = "abcdefgh" * 40, "hgfedcba" * 40
-        runs = _differ(budget=0)._bounded(a, b)
-        assert _rebuilds(runs, a, b)
-        assert [-1, 1] == [op for op, _ in runs]
+    def test_spent_budget_replaces_the_rest(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """
+        Past the budget, a block above the exact search's size is replaced.
 
-    def test_small_spent_block_is_replaced(self) -> None:
-        """A small block past the budget becomes a deletion and insertion."""
+        What is left is one deletion and one insertion; at or below that
+        size the exact search runs whatever the budget.
+        """
+        a, b = "abcdefgh" * 40, "hgfedcba" * 40
+        exact = _differ(budget=0)._bounded(a, b)
+        assert _rebuilds(exact, a, b)
+        assert len(a) + len(b) - 2 * _lcs(a, b) == sum(
+            len(text) for op, text in exact if op
+        )
+        monkeypatch.setattr(diff_module, "_LCS_CELLS", len(a) * len(b) - 1)
+        runs = _differ(budget=0)._bounded(a, b)
+        assert [(-1, a), (1, b)] == runs
+
+    def test_too_many_tokens_for_the_table(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A block of more tokens than the table allows spends the budget."""
+        a, b = "abcdefgh" * 40, "hgfedcba" * 40
+        monkeypatch.setattr(diff_module, "_LCS_TOKENS", len(a) + len(b) - 1)
+        assert [(-1, a), (1, b)] == _differ(budget=0)._bounded(a, b)
+        monkeypatch.setattr(diff_module, "_LCS_TOKENS", len(a) + len(b))
+        assert 2 < len(_differ(budget=0)._bounded(a, b))
+
+    def test_small_blocks_ignore_the_budget(self) -> None:
+        """A small block is diffed exactly even with no budget left."""
         runs = _differ(budget=0)._bounded("abc", "xbz")
-        assert [(-1, "abc"), (1, "xbz")] == runs
+        assert [(-1, "a"), (1, "x"), (0, "b"), (-1, "c"), (1, "z")] == runs
 
     def test_with_a_deadline(self) -> None:
         """A caller's deadline, not the work budget, bounds the search."""

@@ -254,15 +254,28 @@ _ANCHOR_LEVELS: dict[str, tuple[str, ...]] = {
     "line": (),
     "paragraph": (),
 }
-# A changed block of n by m tokens goes straight to a minimal O(ND) diff
-# when n * m is at most this; larger blocks are first split on tokens
-# unique to both sides (patience diff).
+# A changed block of n by m tokens goes straight to a minimal diff when
+# n * m is at most this (see _exact); larger ones first lose their common
+# ends.
 _EXACT_WORK = 1 << 16
-# What the searches may spend in one diff() call, in steps (step d of a
-# search costs about d comparisons): a base plus a share per character.
-# Once spent, what is left of a block becomes one deletion and one
-# insertion. The bound counts work, not seconds, so the same texts give
-# the same diff on any machine.
+# ... and up to this many, and this many tokens in all, it still gets a
+# minimal diff, in about n * m / 8 bytes and an int per token of its
+# longer side. Larger blocks are split on tokens unique to both sides
+# (patience diff) and searched within the work budget below.
+_LCS_CELLS = 1 << 24
+_LCS_TOKENS = 1 << 16
+# Without semantic cleanup a block of lines or sentences is not split into
+# pairs when its tokens (about this many characters each in a word diff
+# of English) fit the exact search.
+_CHARS_PER_TOKEN = 3
+# Myers' search may spend this many steps per token of a block before the
+# bit-parallel table, which costs about as much there, takes its place.
+_MYERS_SHARE = 2
+# What the searches of blocks above _LCS_CELLS may spend in one diff()
+# call, in steps (step d of a search costs about d comparisons): a base
+# plus a share per character. Once spent, what is left of such a block
+# becomes one deletion and one insertion. The bound counts work, not
+# seconds, so the same texts give the same diff on any machine.
 _WORK_BASE = 500_000
 _WORK_PER_CHAR = 1
 # A changed block of as many lines on each side, none unchanged, is diffed
@@ -405,6 +418,109 @@ def _backtrack(
         else:
             out.append((op, text))
     return out
+
+
+def _lcs(a: str, b: str) -> list[tuple[int, str]]:
+    """
+    Return a minimal diff of *a* and *b*, whatever their difference.
+
+    A longest common subsequence found a row of the table at a time, each
+    row one integer with a bit per character of *b* (Hyyrö's bit-parallel
+    form): a 1 bit where the row's count of matches stays level, a 0 where
+    it steps up. A row costs a few big-integer operations, which run in C,
+    so the table costs ``len(a) * len(b) / 30`` machine steps and about
+    ``len(a) + len(b)`` Python ones, however unlike the two strings are.
+    Every row is kept to walk back: ``len(a) * len(b) / 8`` bytes, which
+    callers bound.
+    """
+    n, m = len(a), len(b)
+    # Bit j + 1 stands for b[j]; bit 0 stays 0 in every row (the sums
+    # below never carry into it), which ends the walk back along a row.
+    masks: dict[str, int] = {}
+    for j, char in enumerate(b, start=1):
+        masks[char] = masks.get(char, 0) | 1 << j
+    full = (1 << (m + 1)) - 2
+    row = full
+    rows = [row]
+    get = masks.get
+    for char in a:
+        matches = row & get(char, 0)
+        row = ((row + matches) | (row - matches)) & full
+        rows.append(row)
+    # Walk back from the end. Where a row's bit is 1 the count came from
+    # the left: b's character is inserted. Where it is 0, the count steps
+    # up there; if it did not in the row above, the step is new, and new
+    # steps sit on matches, so both characters are kept; otherwise it came
+    # from above and a's character is deleted.
+    size = (m + 8) // 8
+    runs: list[list[int]] = []  # reversed [op, count]
+    i, j = n, m
+    here = rows[n].to_bytes(size, "little")
+    while i:
+        above = rows[i - 1].to_bytes(size, "little")
+        k = j
+        while here[k >> 3] >> (k & 7) & 1:
+            k -= 1
+        if k < j:
+            if runs and runs[-1][0] == 1:
+                runs[-1][1] += j - k
+            else:
+                runs.append([1, j - k])
+            j = k
+        if not j:
+            break
+        if above[j >> 3] >> (j & 7) & 1:
+            op = 0
+            j -= 1
+        else:
+            op = -1
+        if runs and runs[-1][0] == op:
+            runs[-1][1] += 1
+        else:
+            runs.append([op, 1])
+        i -= 1
+        here = above
+    if i:
+        runs.append([-1, i])
+    if j:
+        runs.append([1, j])
+    out: list[tuple[int, str]] = []
+    x = y = 0
+    for op, count in reversed(runs):
+        if op == 0:
+            out.append((0, a[x : x + count]))
+            x += count
+            y += count
+        elif op < 0:
+            out.append((-1, a[x : x + count]))
+            x += count
+        else:
+            out.append((1, b[y : y + count]))
+            y += count
+    return out
+
+
+def _exact(a: str, b: str) -> list[tuple[int, str]]:
+    """
+    Return a minimal diff of *a* and *b*, searched for the cheaper way.
+
+    Myers' search costs the square of the number of differences, and wins
+    while they are few; once its work outgrows the length of the two
+    strings the bit-parallel table, whose cost does not depend on them,
+    takes over.
+    """
+    work = _MYERS_SHARE * (len(a) + len(b))
+    # The search takes at least as many steps as the two lengths differ,
+    # and step d costs d: skip it when that alone is past the share.
+    if (len(a) - len(b)) ** 2 <= 2 * work:
+        found = _myers(a, b, _Budget(work))
+        if found is not None:
+            return found
+    if len(b) <= len(a):
+        return _lcs(a, b)
+    # The table's masks cost the square of the side they index: index the
+    # shorter one, and swap the result back.
+    return [(-op, text) for op, text in _lcs(b, a)]
 
 
 def _unrelated(ka: Sequence[str], kb: Sequence[str]) -> bool:
@@ -696,9 +812,17 @@ class _Differ:
                 offsets_b[n1] - offsets_b[n0]
             )
             pairs = min(m1 - m0, n1 - n0)
+            # Without semantic cleanup every match counts: a block whose
+            # exact diff is affordable (a token is about three characters)
+            # is not split.
+            exact = (
+                self.cleanup != "semantic"
+                and work <= _CHARS_PER_TOKEN**2 * _LCS_CELLS
+            )
             if (
                 not anchors
                 and pairs > 1
+                and not exact
                 and (
                     work > _SPLIT_WORK
                     or (
@@ -868,8 +992,7 @@ class _Differ:
                         engine.diff_main(sub_a, sub_b, False, stop)  # noqa: FBT003
                     )
                 else:
-                    found = _myers(sub_a, sub_b, self.budget)
-                    result.extend(found or [(-1, sub_a), (1, sub_b)])
+                    result.extend(_exact(sub_a, sub_b))
                 continue
             head = engine.diff_commonPrefix(sub_a, sub_b)
             tail = engine.diff_commonSuffix(sub_a[head:], sub_b[head:])
@@ -879,6 +1002,13 @@ class _Differ:
                     (False, i0 + head, i1 - tail, j0 + head, j1 - tail)
                 )
                 stack.append((True, i0, i0 + head, 0, 0))
+                continue
+            if (
+                self.deadline is None
+                and len(sub_a) * len(sub_b) <= _LCS_CELLS
+                and len(sub_a) + len(sub_b) <= _LCS_TOKENS
+            ):
+                result.extend(_exact(sub_a, sub_b))
                 continue
             anchors = _unique_anchors(sub_a, sub_b)
             if not anchors:
