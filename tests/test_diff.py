@@ -1240,6 +1240,76 @@ class TestSharedSize:
         assert text == diff_module._shared_size(bag_a, bag_b, blank=False)
 
 
+class TestRoughBag:
+    """The bound on what two ASCII blocks share, without a tokeniser."""
+
+    @given(
+        st.lists(
+            st.sampled_from(
+                [
+                    *("Ab", "ab", "AB", "c", "_", "1", " ", "  ", ",", "."),
+                    *("-", "\r\n", "\r", "\n", "\t", "\x00", "\x1f", "\x7f"),
+                ]
+            ),
+            max_size=30,
+        ).map("".join),
+        st.lists(
+            st.sampled_from(["ab", "c1", "_", " ", ",", "!", "\n", "\x0b"]),
+            max_size=30,
+        ).map("".join),
+    )
+    @example("Hello, world", "hello world!")
+    @settings(max_examples=300)
+    def test_bounds_the_shared_tokens(self, a: str, b: str) -> None:
+        """Never less than the case-blind word tokens the blocks share."""
+        words_a, other_a = diff_module._rough_bag(a)
+        words_b, other_b = diff_module._rough_bag(b)
+        bound = diff_module._shared_size(words_a, words_b) + min(
+            other_a, other_b
+        )
+        exact = diff_module._shared_size(
+            collections.Counter(map(str.casefold, tokenize(a))),
+            collections.Counter(map(str.casefold, tokenize(b))),
+        )
+        assert exact <= bound
+        # The words are the tokeniser's word tokens.
+        assert sorted(words_a.elements()) == sorted(
+            t.casefold() for t in tokenize(a) if t[0].isalnum() or t[0] == "_"
+        )
+        assert len(a) == other_a + sum(map(len, words_a.elements()))
+
+    @pytest.mark.parametrize("dash", ["-", "\u2014"])
+    def test_moves_found_either_way(self, dash: str) -> None:
+        """
+        The bound decides for ASCII only, where its words are tokens.
+
+        Groups of four words joined by em dashes would be one rough word
+        each: with three of eight groups edited, too few would be shared
+        for the moved paragraph to pass, though 29 of its 32 words are
+        kept.
+        """
+        words = [f"word{n}" for n in range(32)]
+        moved = " ".join(dash.join(words[g : g + 4]) for g in range(0, 32, 4))
+        edited = moved
+        for n in (1, 9, 17):
+            edited = edited.replace(f"word{n}{dash}", f"other{dash}")
+        rest = [f"Paragraph {n} says something else.\n\n" for n in range(6)]
+        old = "".join([moved, ".\n\n", *rest])
+        new = "".join([*rest[:5], edited, ".\n\n", rest[5]])
+        d = diff(old, new, move_threshold=0.7)
+        assert 1 == len(d.moves)
+        assert (old, new) == (d.old, d.new)
+        assert 3 == sum(
+            "other" in e.text for e in d.moves[0].edits if e.op is Op.INSERT
+        )
+
+    def test_tight_on_words(self) -> None:
+        """Only blanks and punctuation are counted loosely."""
+        words, other = diff_module._rough_bag("One, two  two.")
+        assert collections.Counter({"one": 1, "two": 2}) == words
+        assert len(",   .") == other
+
+
 def _differ(
     *, deadline: float | None = None, budget: int = 10**7
 ) -> diff_module._Differ:

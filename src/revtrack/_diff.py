@@ -1127,6 +1127,16 @@ def _find_moves(
             bags[i] = collections.Counter(map(key, tokenize(edits[i].text)))
         return bags[i]
 
+    # ASCII blocks first get a bound that needs no tokenising (see
+    # _rough_bag): casefolding everything only loosens it.
+    rough_bags: dict[int, tuple[collections.Counter[str], int] | None] = {}
+
+    def rough(i: int) -> tuple[collections.Counter[str], int] | None:
+        if i not in rough_bags:
+            text = edits[i].text
+            rough_bags[i] = _rough_bag(text) if text.isascii() else None
+        return rough_bags[i]
+
     # Index the insertions by their rarer chunks, so a deletion is compared
     # with a few likely destinations, not all of them.
     spread = collections.Counter(
@@ -1158,18 +1168,33 @@ def _find_moves(
             continue
         text = edits[s].text
         best: tuple[float, int, list[Edit]] | None = None
-        for t, count in votes.most_common(4):
+        # The four likeliest destinations with enough votes, ties in order
+        # of first vote (as Counter.most_common breaks them, without its
+        # heap in Python).
+        enough = threshold * len(lists) / 2
+        likely = sorted(
+            (t for t, count in votes.items() if count >= enough),
+            key=votes.__getitem__,
+            reverse=True,
+        )[:4]
+        for t in likely:
             other = edits[t].text
             shorter, longer = sorted((len(text), len(other)))
             if (
-                2 * count < threshold * len(lists)
-                or t in used
+                t in used
                 or region[s] == region[t]
                 or 2 * shorter < threshold * (shorter + longer)
             ):
                 continue
             # Only tokens found on both sides can be kept: an upper bound
             # of the similarity, far cheaper than the diff.
+            rough_s, rough_t = rough(s), rough(t)
+            if rough_s is not None and rough_t is not None:
+                bound = _shared_size(rough_s[0], rough_t[0]) + min(
+                    rough_s[1], rough_t[1]
+                )
+                if 2 * bound < threshold * (len(text) + len(other)):
+                    continue
             shared = _shared_size(bag(s), bag(t))
             if 2 * shared < threshold * (len(text) + len(other)):
                 continue
@@ -1213,6 +1238,35 @@ def _find_moves(
         for number, (s, t, inner) in enumerate(pairs, start=1)
     ]
     return joined, moves
+
+
+# Every ASCII character that is neither a word character nor blank.
+_NOT_WORD = str.maketrans(
+    dict.fromkeys(
+        (
+            chr(c)
+            for c in range(128)
+            if not (chr(c).isalnum() or chr(c) == "_" or chr(c).isspace())
+        ),
+        " ",
+    )
+)
+
+
+def _rough_bag(text: str) -> tuple[collections.Counter[str], int]:
+    """
+    Return the casefolded words of ASCII *text*, and its other characters.
+
+    An upper bound of what a block can share with another, without a
+    tokeniser's pass: shared word tokens are shared words here, and the
+    blanks and punctuation two blocks share are at most the fewer of their
+    counts of other characters.
+
+    >>> _rough_bag("Hello,  hello!")
+    (Counter({'hello': 2}), 4)
+    """
+    words = text.casefold().translate(_NOT_WORD).split()
+    return collections.Counter(words), len(text) - sum(map(len, words))
 
 
 def _paragraph_pieces(edits: list[Edit]) -> Iterator[tuple[int, int, str]]:
