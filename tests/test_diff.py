@@ -987,15 +987,70 @@ class TestPairs:
     """Splitting a changed block into blocks that end at paired units."""
 
     def test_by_position(self) -> None:
-        """Each block ends at a pair, and the last takes what is left."""
+        """Each block ends at a pair; units left over are a block alone."""
         a = ["A", "same", "B"]
-        b = ["X", "same", "Y", "Z"]
+        b = ["X", "same", "Y", "Z", "W"]
         expected = [
             ("finer", 10, 11, 20, 21),
             ("equal", 11, 12, 21, 22),
-            ("finer", 12, 13, 22, 24),
+            ("finer", 12, 13, 22, 23),
+            ("finer", 13, 13, 23, 25),
         ]
         assert expected == diff_module._pairs(a, b, 10, 20, aligned=False)
+        # And the other way round, from the old side.
+        assert [
+            ("finer", 0, 1, 0, 1),
+            ("equal", 1, 2, 1, 2),
+            ("finer", 2, 3, 2, 3),
+            ("finer", 3, 5, 3, 3),
+        ] == diff_module._pairs(b, a, 0, 0, aligned=False)
+
+    def test_by_position_same_count(self) -> None:
+        """As many units on each side: no block is left over."""
+        a, b = ["A", "B"], ["X", "Y"]
+        expected = [("finer", 0, 1, 0, 1), ("finer", 1, 2, 1, 2)]
+        assert expected == diff_module._pairs(a, b, 0, 0, aligned=False)
+
+    def test_aligned_last_takes_what_is_left(self) -> None:
+        """Aligned, the last block takes the units after the last pair."""
+        a = ["aa", "bb"]
+        b = ["aa", "bb", "\n", "cc"]
+        pairs = diff_module._pair_units(a, b, aligned=True)
+        assert [(0, 0), (1, 1)] == pairs
+        expected = [("equal", 0, 1, 0, 1), ("finer", 1, 2, 1, 4)]
+        assert expected == diff_module._pairs(a, b, 0, 0, aligned=True)
+
+    def test_lopsided_rewrite_stays_linear(self) -> None:
+        """
+        A few lines against very many: the extra lines are inserted whole.
+
+        Attached to the last pair, they would make one block of a line
+        against all of them, searched token by token.
+        """
+        old = "".join(f"Old line {n} of text.\n" for n in range(3))
+        new = "".join(f"New row {n} with words.\n" for n in range(400))
+        searched: list[tuple[str, str]] = []
+        final = diff_module._Differ._final
+
+        def spy(
+            differ: diff_module._Differ,
+            a: str,
+            b: str,
+            out: list[tuple[Op, str, str]],
+        ) -> None:
+            if a and b:
+                searched.append((a, b))
+            final(differ, a, b, out)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(diff_module._Differ, "_final", spy)
+            d = diff(old, new, detect_moves=False)
+        assert (old, new) == (d.old, d.new)
+        # Each old line was searched against one new line at most.
+        assert searched
+        assert all(b.count("\n") <= 1 for _, b in searched)
+        inserted = [e.text for e in d.edits if e.op is Op.INSERT]
+        assert any("New row 3 " in t and "New row 399 " in t for t in inserted)
 
     def test_aligned_takes_unpaired_units(self) -> None:
         """A block takes the blank units before its pair."""

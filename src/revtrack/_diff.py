@@ -672,10 +672,16 @@ def _pairs(
     Split two blocks of changed units into blocks diffed one by one.
 
     Each block ends at a pair of units (see :func:`_pair_units`) and
-    takes the unpaired units before it; the last takes what is left.
+    takes the unpaired units before it. If *aligned*, the last takes what
+    is left; otherwise the units left over on the longer side are a block
+    of their own, inserted or deleted whole: attached to the last pair,
+    a handful of units against many thousands would make one lopsided
+    block that costs more than all the others.
     """
     pairs = _pair_units(a, b, aligned=aligned)
-    ends = [(x + 1, y + 1) for x, y in pairs[:-1]] + [(len(a), len(b))]
+    ends = [(x + 1, y + 1) for x, y in (pairs if not aligned else pairs[:-1])]
+    if not ends or ends[-1] != (len(a), len(b)):
+        ends.append((len(a), len(b)))
     todo = []
     i = j = 0
     for end_x, end_y in ends:
