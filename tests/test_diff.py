@@ -668,12 +668,12 @@ def _join(paragraphs: list[list[str]]) -> str:
     return "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
 
 
-def _peak(old: str, new: str) -> float:
+def _peak(old: str, new: str, **options: Any) -> float:
     """Return diff()'s peak allocation over the UTF-8 size of its input."""
     diff("Compile. The patterns", "first! The patterns")  # not counted
     tracemalloc.start()
     try:
-        diff(old, new)
+        diff(old, new, **options)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -701,6 +701,30 @@ class TestMemoryBound:
         """200 KB, unrelated texts of one vocabulary: at most 40x."""
         old, new = _join(_prose(1, 200_000)), _join(_prose(3, 200_000))
         assert _peak(old, new) <= 40
+
+    def test_exact_search_table(self) -> None:
+        """
+        The exact search's table is bounded whatever the input.
+
+        10 KB of unrelated text on each side, diffed whole without
+        semantic cleanup: the table holds a bit for each of about 3,800 by
+        3,800 token pairs, at most 2^24 bits, and its rows' headers.
+        """
+        old, new = _join(_prose(1, 10_000)), _join(_prose(3, 10_000))
+        cells: list[int] = []
+        lcs = diff_module._lcs
+
+        def spy(a: str, b: str) -> list[tuple[int, str]]:
+            cells.append(len(a) * len(b))
+            return lcs(a, b)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(diff_module, "_lcs", spy)
+            size = len((old + new).encode())
+            peak = size * _peak(old, new, cleanup="none", detect_moves=False)
+        assert max(cells) > diff_module._LCS_CELLS // 2
+        table = diff_module._LCS_CELLS // 8
+        assert peak <= 40 * size + 2 * table
 
 
 class TestRewrittenBlocks:

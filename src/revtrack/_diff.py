@@ -6,20 +6,25 @@ to both sides (patience diff), then unchanged sentences inside the changed
 blocks, and diffs only what is left token by token, each token mapped to
 one character (diff-match-patch's lines-to-chars trick, generalised to any
 token). A block's common ends are kept as they are, and one token replaced
-between them needs no search (the commonest edit of all). Otherwise small
-blocks get a minimal diff from _myers(), which is faster than
-diff_match_patch's recursive bisection at that size; big ones are split on
-tokens unique to both sides first, and what still has none goes to
-diff_match_patch. diff_match_patch also does the cleanups. Every bound
-counts work (tokens, search steps), never seconds: see _Budget.
+between them needs no search (the commonest edit of all). Otherwise blocks
+of up to 2^24 token pairs get a minimal diff from _exact(): _myers() while
+the differences are few, which is faster than diff_match_patch's recursive
+bisection at that size, and the bit-parallel table of _lcs() once they are
+not. Bigger blocks are split on tokens unique to both sides first, and
+what still has none goes to diff_match_patch within the work budget.
+diff_match_patch also does the cleanups. Every bound counts work (tokens,
+table cells, search steps), never seconds: see _Budget.
 
-Under semantic cleanup, changed sentences with no unique anchor are diffed
-pair by pair, and a block whose sides share too little besides blanks is
-replaced whole without a search (_unrelated): the cleanup would merge most
-of the coincidental matches anyway, and the few it would keep (a long word
-that happens to recur) are not worth the search. This is a rule that shapes
-the output, and tests pin it. Moves are looked for among the few insertions
-that share most of a deletion's rarer blank-separated chunks.
+Changed lines or sentences with no unique anchor are diffed pair by pair
+when their block is too big for the exact search, and always under
+semantic cleanup; a block whose sides share too little besides blanks is
+then replaced whole without a search (_unrelated): the cleanup would merge
+most of the coincidental matches anyway, and the few it would keep (a long
+word that happens to recur) are not worth the search. This is a rule that
+shapes the output, and tests pin it. Moves are looked for among the few
+insertions that share most of a deletion's rarer blank-separated chunks,
+and ASCII candidates are ruled out on their words before being tokenised
+(_rough_bag).
 """
 
 from __future__ import annotations
