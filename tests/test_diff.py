@@ -747,6 +747,42 @@ class TestRewrittenBlocks:
         assert (old, new) == (d.old, d.new)
         assert minimal_changed(old, new) == mine
 
+    def test_characters_count_as_tokens(self) -> None:
+        """
+        A char diff's tokens are characters: its blocks are paired sooner.
+
+        Two 5 KB texts make 27 million pairs of characters, past the exact
+        search, so the paragraphs are paired rather than diffed whole
+        (where the work budget would then replace most of the block).
+        """
+        old, new = _join(_prose(1, 5000)), _join(_prose(3, 5000))
+        assert len(old) * len(new) > diff_module._LCS_CELLS
+        sizes: list[int] = []
+        final = diff_module._Differ._final
+
+        def spy(
+            differ: diff_module._Differ,
+            a: str,
+            b: str,
+            out: list[tuple[Op, str, str]],
+        ) -> None:
+            sizes.append(len(a) * len(b))
+            final(differ, a, b, out)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(diff_module._Differ, "_final", spy)
+            d = diff(
+                old,
+                new,
+                granularity="char",
+                cleanup="none",
+                detect_moves=False,
+            )
+        assert (old, new) == (d.old, d.new)
+        assert max(sizes) <= diff_module._LCS_CELLS
+        changed = sum(len(e.text) for e in d.edits if e.op is not Op.EQUAL)
+        assert changed < 0.7 * (len(old) + len(new))
+
     def test_larger_blocks_pair_paragraphs(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -824,11 +824,12 @@ class _Differ:
             )
             pairs = min(m1 - m0, n1 - n0)
             # Without semantic cleanup every match counts: a block whose
-            # exact diff is affordable (a token is about three characters)
-            # is not split.
+            # exact diff is affordable (a token is a character, or about
+            # three in the coarser granularities) is not split.
+            per_token = 1 if self.granularity == "char" else _CHARS_PER_TOKEN
             exact = (
                 self.cleanup != "semantic"
-                and work <= _CHARS_PER_TOKEN**2 * _LCS_CELLS
+                and work <= per_token**2 * _LCS_CELLS
             )
             if (
                 not anchors
