@@ -668,6 +668,24 @@ def _join(paragraphs: list[list[str]]) -> str:
     return "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
 
 
+def _spy_finals(patch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Record the blocks diffed token by token while *patch* lasts."""
+    blocks: list[tuple[str, str]] = []
+    final = diff_module._Differ._final
+
+    def spy(
+        differ: diff_module._Differ,
+        a: str,
+        b: str,
+        out: list[tuple[Op, str, str]],
+    ) -> None:
+        blocks.append((a, b))
+        final(differ, a, b, out)
+
+    patch.setattr(diff_module._Differ, "_final", spy)
+    return blocks
+
+
 def _peak(old: str, new: str, **options: Any) -> float:
     """Return diff()'s peak allocation over the UTF-8 size of its input."""
     diff("Compile. The patterns", "first! The patterns")  # not counted
@@ -757,20 +775,8 @@ class TestRewrittenBlocks:
         """
         old, new = _join(_prose(1, 5000)), _join(_prose(3, 5000))
         assert len(old) * len(new) > diff_module._LCS_CELLS
-        sizes: list[int] = []
-        final = diff_module._Differ._final
-
-        def spy(
-            differ: diff_module._Differ,
-            a: str,
-            b: str,
-            out: list[tuple[Op, str, str]],
-        ) -> None:
-            sizes.append(len(a) * len(b))
-            final(differ, a, b, out)
-
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(diff_module._Differ, "_final", spy)
+            blocks = _spy_finals(patch)
             d = diff(
                 old,
                 new,
@@ -779,7 +785,9 @@ class TestRewrittenBlocks:
                 detect_moves=False,
             )
         assert (old, new) == (d.old, d.new)
-        assert max(sizes) <= diff_module._LCS_CELLS
+        assert max(len(a) * len(b) for a, b in blocks) <= (
+            diff_module._LCS_CELLS
+        )
         changed = sum(len(e.text) for e in d.edits if e.op is not Op.EQUAL)
         assert changed < 0.7 * (len(old) + len(new))
 
@@ -1089,23 +1097,11 @@ class TestPairs:
         """
         old = "".join(f"Old line {n} of text.\n" for n in range(3))
         new = "".join(f"New row {n} with words.\n" for n in range(400))
-        searched: list[tuple[str, str]] = []
-        final = diff_module._Differ._final
-
-        def spy(
-            differ: diff_module._Differ,
-            a: str,
-            b: str,
-            out: list[tuple[Op, str, str]],
-        ) -> None:
-            if a and b:
-                searched.append((a, b))
-            final(differ, a, b, out)
-
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(diff_module._Differ, "_final", spy)
+            blocks = _spy_finals(patch)
             d = diff(old, new, detect_moves=False)
         assert (old, new) == (d.old, d.new)
+        searched = [(a, b) for a, b in blocks if a and b]
         # Each old line was searched against one new line at most.
         assert searched
         assert all(b.count("\n") <= 1 for _, b in searched)
@@ -1133,6 +1129,18 @@ def _lcs(a: str, b: str) -> int:
     return row[-1]
 
 
+def _assert_minimal(runs: list[tuple[int, str]], a: str, b: str) -> None:
+    """Check that *runs* rebuild *a* and *b*, changing the fewest chars."""
+    assert a == "".join(text for op, text in runs if op <= 0)
+    assert b == "".join(text for op, text in runs if op >= 0)
+    changed = sum(len(text) for op, text in runs if op)
+    assert len(a) + len(b) - 2 * _lcs(a, b) == changed
+    # Runs alternate: no two neighbours share an operation, and none is
+    # empty.
+    assert all(x[0] != y[0] for x, y in itertools.pairwise(runs))
+    assert all(text for _, text in runs)
+
+
 class TestMyers:
     """The minimal search used for small blocks."""
 
@@ -1144,14 +1152,7 @@ class TestMyers:
         """The runs rebuild both strings and change the fewest characters."""
         runs = diff_module._myers(a, b, diff_module._Budget(10**6))
         assert runs is not None
-        assert a == "".join(text for op, text in runs if op <= 0)
-        assert b == "".join(text for op, text in runs if op >= 0)
-        changed = sum(len(text) for op, text in runs if op)
-        assert len(a) + len(b) - 2 * _lcs(a, b) == changed
-        # Runs alternate: no two neighbours share an operation, and none
-        # is empty.
-        assert all(x[0] != y[0] for x, y in itertools.pairwise(runs))
-        assert all(text for _, text in runs)
+        _assert_minimal(runs, a, b)
 
     @pytest.mark.parametrize(
         ("a", "b", "d"),
@@ -1183,13 +1184,7 @@ class TestLcs:
     @settings(max_examples=300)
     def test_minimal_and_exact(self, a: str, b: str) -> None:
         """The runs rebuild both strings and change the fewest characters."""
-        runs = diff_module._lcs(a, b)
-        assert a == "".join(text for op, text in runs if op <= 0)
-        assert b == "".join(text for op, text in runs if op >= 0)
-        changed = sum(len(text) for op, text in runs if op)
-        assert len(a) + len(b) - 2 * _lcs(a, b) == changed
-        assert all(x[0] != y[0] for x, y in itertools.pairwise(runs))
-        assert all(text for _, text in runs)
+        _assert_minimal(diff_module._lcs(a, b), a, b)
 
     @given(_runs, _runs)
     @settings(max_examples=100)
@@ -1200,11 +1195,7 @@ class TestLcs:
         The walk back reads the rows as bytes: strings of up to a hundred
         characters put steps on every bit of several of them.
         """
-        runs = diff_module._lcs(a, b)
-        assert a == "".join(text for op, text in runs if op <= 0)
-        assert b == "".join(text for op, text in runs if op >= 0)
-        changed = sum(len(text) for op, text in runs if op)
-        assert len(a) + len(b) - 2 * _lcs(a, b) == changed
+        _assert_minimal(diff_module._lcs(a, b), a, b)
 
     def test_unrelated_words(self) -> None:
         """Two unrelated texts of words: the same count as the minimal diff."""
@@ -1261,11 +1252,7 @@ class TestExact:
         a, b = "abc" * 10, "xyz" * 15 + "ab" * 2 + "c"
         if longer == "old":
             a, b = b, a
-        runs = diff_module._exact(a, b)
-        assert _rebuilds(runs, a, b)
-        assert len(a) + len(b) - 2 * _lcs(a, b) == sum(
-            len(text) for op, text in runs if op
-        )
+        _assert_minimal(diff_module._exact(a, b), a, b)
         # The table's rows run over the longer string.
         assert [max(a, b, key=len)] == calls
 
