@@ -1256,35 +1256,45 @@ class TestExact:
         # The table's rows run over the longer string.
         assert [max(a, b, key=len)] == calls
 
+    @pytest.mark.parametrize(
+        ("old", "new", "tried"),
+        [
+            # 8 x 8 = 64 is exactly twice the share of 2 x 16.
+            ("a" * 12, "b" * 4, True),
+            # 9 x 9 = 81 is past twice the share of 2 x 17 (68).
+            ("a" * 13, "b" * 4, False),
+            # 99 x 99, far past; and 5 x 5, within (the search is tried
+            # and, needing 15, runs out).
+            ("a" * 50 + "b" + "a" * 49, "b", False),
+            ("aabaaa", "b", True),
+        ],
+    )
     def test_lengths_far_apart_skip_myers(
-        self, monkeypatch: pytest.MonkeyPatch
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        old: str,
+        new: str,
+        *,
+        tried: bool,
     ) -> None:
         """
         Myers' search is not tried when the lengths alone rule it out.
 
-        100 and 1 characters need at least 99 steps, which cost about
-        99 x 99 / 2, far past the share of 2 x 101.
+        It takes at least as many steps as the lengths differ, costing
+        about their square's half: past the share, the table runs at once.
         """
-        tried: list[str] = []
+        calls: list[str] = []
         myers = diff_module._myers
 
         def spy(
             a: str, b: str, budget: diff_module._Budget
         ) -> list[tuple[int, str]] | None:
-            tried.append(a)
+            calls.append(a)
             return myers(a, b, budget)
 
         monkeypatch.setattr(diff_module, "_myers", spy)
-        assert [(-1, "a" * 50), (0, "b"), (-1, "a" * 49)] == (
-            diff_module._exact("a" * 50 + "b" + "a" * 49, "b")
-        )
-        assert [] == tried
-        # Lengths 6 and 1: 5 x 5 / 2 is within the share of 2 x 7, so the
-        # search is tried (and, needing 15, runs out).
-        assert [(-1, "aa"), (0, "b"), (-1, "aaa")] == (
-            diff_module._exact("aabaaa", "b")
-        )
-        assert ["aabaaa"] == tried
+        _assert_minimal(diff_module._exact(old, new), old, new)
+        assert ([old] if tried else []) == calls
 
     def test_share_is_the_boundary(self) -> None:
         """Myers' search keeps a block whose work is exactly the share."""

@@ -467,10 +467,9 @@ def _lcs(a: str, b: str) -> list[tuple[int, str]]:
         while here[k >> 3] >> (k & 7) & 1:
             k -= 1
         if k < j:
-            if runs and runs[-1][0] == 1:
-                runs[-1][1] += j - k
-            else:
-                runs.append([1, j - k])
+            # A row's insertions always follow (walking back) the previous
+            # row's keep or deletion: never a run to extend.
+            runs.append([1, j - k])
             j = k
         if not j:
             break
