@@ -1296,12 +1296,35 @@ class TestExact:
         _assert_minimal(diff_module._exact(old, new), old, new)
         assert ([old] if tried else []) == calls
 
-    def test_share_is_the_boundary(self) -> None:
-        """Myers' search keeps a block whose work is exactly the share."""
-        a, b = "ab", "ba"  # D = 2: steps 0, 1 and 2 cost 3
+    @pytest.mark.parametrize(
+        ("a", "b", "need", "table"),
+        [
+            # D = 2: steps 0, 1 and 2 cost 3, well within 2 x 4.
+            ("ab", "ba", 3, False),
+            # Exactly the share, 2 x 18: Myers' search keeps it.
+            ("abaaaabaa", "ababbbbab", 36, False),
+            # One step past the share, 2 x 10: the table takes over.
+            ("bba", "aabbbbb", 21, True),
+        ],
+    )
+    def test_share_is_the_boundary(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        a: str,
+        b: str,
+        need: int,
+        *,
+        table: bool,
+    ) -> None:
+        """Myers' search keeps a block whose work is at most the share."""
         share = diff_module._MYERS_SHARE * (len(a) + len(b))
         assert share >= 3
-        assert diff_module._myers(a, b, diff_module._Budget(3)) is not None
+        assert (need > share) == table
+        assert diff_module._myers(a, b, diff_module._Budget(need)) is not None
+        assert diff_module._myers(a, b, diff_module._Budget(need - 1)) is None
+        calls = self._calls(monkeypatch)
+        _assert_minimal(diff_module._exact(a, b), a, b)
+        assert ([max(a, b, key=len)] if table else []) == calls
 
 
 class TestUnrelated:
