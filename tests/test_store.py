@@ -279,9 +279,7 @@ class TestChains:
     ) -> None:
         """A damaged head or base names its chunk and changes nothing."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(max_depth=20, chunk_size=4)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(12))
+        _put_edits(path, 12, max_depth=20, chunk_size=4)
         with sqlite3.connect(path) as db:
             db.execute(
                 f"UPDATE chunks SET {column} = ? WHERE first = 9",  # noqa: S608
@@ -651,6 +649,14 @@ class TestFiles:
         assert {"a": _sample("a"), "b": _sample("b", 6)} == docs
 
 
+def _put_edits(path: Path, count: int, **policy: int) -> revtrack.ChainPolicy:
+    """Store ``_edits(count)`` at *path* under a chain policy; return it."""
+    chain = revtrack.ChainPolicy(**policy)
+    with SQLiteStore(path, policy=chain) as store:
+        store.put(_edits(count))
+    return chain
+
+
 def _dump_sql(path: Path) -> list[str]:
     """Return the SQL that rebuilds the database at *path*."""
     db = sqlite3.connect(path)
@@ -658,6 +664,20 @@ def _dump_sql(path: Path) -> list[str]:
         return list(db.iterdump())
     finally:
         db.close()
+
+
+def _assert_damage_named(
+    path: Path, read: Callable[[SQLiteStore], object], revision: int
+) -> None:
+    """Check *read* names *revision* of 'quintet' and changes no byte."""
+    before = _dump_sql(path)
+    with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
+        read(store)
+    assert (revision, True) == (
+        info.value.revision,
+        "'quintet'" in str(info.value),
+    )
+    assert before == _dump_sql(path)
 
 
 def _to_v2(path: Path) -> None:
@@ -1922,9 +1942,7 @@ class TestMissingChunks:
     def test_middle(self, tmp_path: Path) -> None:
         """A missing middle chunk names the first revision it held."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(max_depth=20, chunk_size=4)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(12))
+        _put_edits(path, 12, max_depth=20, chunk_size=4)
         _sql(path, "DELETE FROM chunks WHERE first = 5")
         with SQLiteStore(path) as store:
             with pytest.raises(IntegrityError) as info:
@@ -1936,9 +1954,7 @@ class TestMissingChunks:
     def test_last(self, tmp_path: Path) -> None:
         """Missing last chunks name the first revision they held."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(max_depth=20, chunk_size=4)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(12))
+        _put_edits(path, 12, max_depth=20, chunk_size=4)
         _sql(path, "DELETE FROM chunks WHERE first >= 9")
         with SQLiteStore(path) as store:
             with pytest.raises(IntegrityError, match="1 to 12") as info:
@@ -2195,9 +2211,7 @@ class TestPlacementRule:
     def test_run_numbers_with_gaps(self, tmp_path: Path) -> None:
         """A run whose skip-back head is missing starts a snapshot instead."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(max_depth=2, chunk_size=8)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(3))
+        policy = _put_edits(path, 3, max_depth=2, chunk_size=8)
         # Run numbers are placement hints; a reader follows only base.
         _sql(path, "UPDATE chunks SET seq = 5")
         with SQLiteStore(path, policy=policy) as store:
@@ -2214,9 +2228,7 @@ class TestChunkRowTypes:
     def test_blob_as_text(self, tmp_path: Path, column: str) -> None:
         """A body or fields column holding text names the chunk's revision."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(chunk_size=2)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(6))
+        _put_edits(path, 6, chunk_size=2)
         _sql(path, f"UPDATE chunks SET {column} = 'x' WHERE first = 5")  # noqa: S608
         before = _dump_sql(path)
         with SQLiteStore(path) as store:
@@ -2233,18 +2245,9 @@ class TestChunkRowTypes:
     def test_first_as_text(self, tmp_path: Path) -> None:
         """A first revision that is not a number is reported as revision 0."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(chunk_size=2)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(6))
+        _put_edits(path, 6, chunk_size=2)
         _sql(path, "UPDATE chunks SET first = 'five' WHERE first = 5")
-        before = _dump_sql(path)
-        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
-            store.get("quintet")
-        assert (0, True) == (
-            info.value.revision,
-            "'quintet'" in str(info.value),
-        )
-        assert before == _dump_sql(path)
+        _assert_damage_named(path, lambda s: s.get("quintet"), 0)
 
 
 class TestDamageExplained:
@@ -2253,9 +2256,7 @@ class TestDamageExplained:
     def test_damaged_time(self, tmp_path: Path) -> None:
         """A stored time that does not parse is quoted in the error."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(chunk_size=2)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(5))
+        _put_edits(path, 5, chunk_size=2)
         _edit_fields(path, 5, lambda f: f[0].__setitem__(0, "not a time"))
         before = _dump_sql(path)
         with SQLiteStore(path) as store:
@@ -2276,9 +2277,7 @@ class TestDamageExplained:
     def test_damaged_fields(self, tmp_path: Path) -> None:
         """A stored field the model refuses is explained by its error."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(chunk_size=2)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(5))
+        _put_edits(path, 5, chunk_size=2)
         _edit_fields(path, 5, lambda f: f[0].__setitem__(2, "sideways"))
         with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
             store.get("quintet")
@@ -2584,9 +2583,7 @@ class TestAppendMeetsDamage:
     def test_skip_back_head(self, tmp_path: Path) -> None:
         """A damaged head that an append skips back to names the document."""
         path = tmp_path / "s.db"
-        policy = revtrack.ChainPolicy(max_depth=2, chunk_size=1)
-        with SQLiteStore(path, policy=policy) as store:
-            store.put(_edits(7))
+        policy = _put_edits(path, 7, max_depth=2, chunk_size=1)
         # Revision 7 reads 7, 6 and 1; the run after it skips back to the
         # head of run 2, made revision 4 here, which no read of 7 touches.
         _sql(path, "UPDATE chunks SET seq = 2 WHERE first IN (4, 7)")
@@ -2833,18 +2830,11 @@ class TestChunkRowsNamed:
         path = tmp_path / "s.db"
         _quintet_chunks(path)
         _sql(path, "UPDATE documents SET head = 4 WHERE id = 'quintet'")
-        before = _dump_sql(path)
         actions: dict[str, Callable[[SQLiteStore], object]] = {
             "get": lambda s: s.get("quintet"),
             "revisions": lambda s: s.revisions("quintet"),
         }
-        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
-            actions[operation](store)
-        assert (5, True) == (
-            info.value.revision,
-            "'quintet'" in str(info.value),
-        )
-        assert before == _dump_sql(path)
+        _assert_damage_named(path, actions[operation], 5)
 
 
 class TestSelectedAroundDamage:
@@ -2856,15 +2846,10 @@ class TestSelectedAroundDamage:
         path = tmp_path / "s.db"
         _quintet_chunks(path)
         _edit_fields(path, 3, lambda f: f[0].__setitem__(7, value))
-        before = _dump_sql(path)
         since = _edits(8).revisions[3].at
-        with SQLiteStore(path) as store, pytest.raises(IntegrityError) as info:
-            store.revisions("quintet", since=since)
-        assert (4, True) == (
-            info.value.revision,
-            "'quintet'" in str(info.value),
+        _assert_damage_named(
+            path, lambda s: s.revisions("quintet", since=since), 4
         )
-        assert before == _dump_sql(path)
 
 
 class TestBackdatedWindows:
