@@ -15,6 +15,7 @@ import time
 import tracemalloc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 import attrs
 import pytest
@@ -1399,7 +1400,7 @@ class TestRoughBag:
         """Never less than the case-blind word tokens the blocks share."""
         words_a, other_a = diff_module._rough_bag(a)
         words_b, other_b = diff_module._rough_bag(b)
-        bound = diff_module._shared_size(words_a, words_b) + min(
+        bound = diff_module._words_shared_at_most(words_a, words_b) + min(
             other_a, other_b
         )
         exact = diff_module._shared_size(
@@ -1407,11 +1408,13 @@ class TestRoughBag:
             collections.Counter(map(str.casefold, tokenize(b))),
         )
         assert exact <= bound
-        # The words are the tokeniser's word tokens.
-        assert sorted(words_a.elements()) == sorted(
-            t.casefold() for t in tokenize(a) if t[0].isalnum() or t[0] == "_"
-        )
-        assert len(a) == other_a + sum(map(len, words_a.elements()))
+        # The words are the tokeniser's word tokens, in order.
+        assert words_a == [
+            t.casefold().encode()
+            for t in tokenize(a)
+            if t[0].isalnum() or t[0] == "_"
+        ]
+        assert len(a) == other_a + sum(map(len, words_a))
 
     @pytest.mark.parametrize("dash", ["-", "\u2014"])
     def test_moves_found_either_way(self, dash: str) -> None:
@@ -1441,7 +1444,7 @@ class TestRoughBag:
     def test_tight_on_words(self) -> None:
         """Only blanks and punctuation are counted loosely."""
         words, other = diff_module._rough_bag("One, two  two.")
-        assert collections.Counter({"one": 1, "two": 2}) == words
+        assert [b"one", b"two", b"two"] == words
         assert len(",   .") == other
 
 
@@ -1662,6 +1665,278 @@ class TestUnrelatedBlocks:
         assert [Edit(Op.DELETE, old), Edit(Op.INSERT, new)] == list(
             diff(old, new).edits
         )
+
+
+# ASCII pieces for the word tokeniser's rules: words with digits and
+# underscores, runs of blanks of every kind (the information separators
+# count), each line ending, punctuation and controls.
+_ASCII_PIECES = [
+    *("ab", "Ab", "c", "_", "1", "x_2", " ", "  ", "\t", "\x0b", "\x1c"),
+    *("\r\n", "\r", "\n", ",", ".", "-", "\x00", "\x7f"),
+]
+_ascii_texts = st.lists(st.sampled_from(_ASCII_PIECES), max_size=30).map(
+    "".join
+)
+
+
+def _is_word(token: str) -> bool:
+    return token[0].isalnum() or token[0] == "_"
+
+
+class TestAsciiTokens:
+    """ASCII word tokens found by translate and split, not the tokeniser."""
+
+    @given(_ascii_texts)
+    @example("Hello,  world!\r\n")
+    @settings(max_examples=300)
+    def test_same_tokens_as_the_tokeniser(self, text: str) -> None:
+        """The words in order, the other non-blank tokens, a bound on all."""
+        words, other = diff_module._ascii_tokens(text)
+        tokens = tokenize(text)
+        assert [t.encode() for t in tokens if _is_word(t)] == words
+        assert (
+            "".join(
+                t for t in tokens if not _is_word(t) and not t.isspace()
+            ).encode()
+            == other
+        )
+        assert len(tokens) <= diff_module._ascii_tokens_at_most(
+            text, (words, other)
+        )
+
+    @given(_ascii_texts)
+    @example("a\r\nb")
+    @settings(max_examples=300)
+    def test_boundaries_are_where_tokens_start(self, text: str) -> None:
+        """Every place a token starts, and the end; nowhere else."""
+        starts = set(itertools.accumulate(map(len, tokenize(text)), initial=0))
+        assert starts == {
+            i
+            for i in range(len(text) + 1)
+            if diff_module._ascii_boundary(text, i)
+        }
+
+    def test_bound_is_reached(self) -> None:
+        """A blank before, between and after every other token."""
+        text = " a , b \n "
+        tokens = (
+            [b"a", b"b"],
+            b",",
+        )
+        assert tokens == diff_module._ascii_tokens(text)
+        assert len(tokenize(text)) == diff_module._ascii_tokens_at_most(
+            text, tokens
+        )
+
+
+class TestWordsSharedAtMost:
+    """A bound on the words two lists share, in C."""
+
+    @given(
+        st.lists(st.sampled_from([b"a", b"bb", b"ccc", b"d"])),
+        st.lists(st.sampled_from([b"a", b"bb", b"ccc", b"e"])),
+    )
+    @settings(max_examples=200)
+    def test_between_the_shared_words_and_either_side(
+        self, a: list[bytes], b: list[bytes]
+    ) -> None:
+        """Never below what both sides share, nor above either side."""
+        both = collections.Counter(a) & collections.Counter(b)
+        exact = sum(len(word) * n for word, n in both.items())
+        bound = diff_module._words_shared_at_most(a, b)
+        assert exact <= bound <= min(sum(map(len, a)), sum(map(len, b)))
+        if len(set(a)) == len(a) and len(set(b)) == len(b):
+            assert exact == bound
+
+    def test_repeated_words(self) -> None:
+        """Each side's own copies are counted: loose where counts differ."""
+        assert 4 == diff_module._words_shared_at_most(
+            [b"ab", b"ab", b"c"], [b"ab", b"ab", b"ab"]
+        )
+        assert 2 == diff_module._words_shared_at_most(
+            [b"ab", b"ab", b"c"], [b"ab", b"d"]
+        )
+
+
+class TestCommonEnds:
+    """The common prefix and suffix of two strings, in characters."""
+
+    @given(
+        st.text("ab", max_size=70),
+        st.text("ab", max_size=10),
+        st.text("ab", max_size=10),
+    )
+    @example("", "", "")
+    @example("a", "b", "")
+    @settings(max_examples=300)
+    def test_same_as_comparing_in_turn(
+        self, common: str, x: str, y: str
+    ) -> None:
+        """Long and short ends, one string inside the other, empty ones."""
+        a, b = common + x, common + y
+        assert _naive_prefix(a, b) == diff_module._common_prefix(a, b)
+        a, b = x + common, y + common
+        assert _naive_prefix(a[::-1], b[::-1]) == diff_module._common_suffix(
+            a, b
+        )
+
+
+def _naive_prefix(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+        min(len(a), len(b)),
+    )
+
+
+class TestNonBlank:
+    """The characters str.split() keeps, counted."""
+
+    @given(st.one_of(st.text(), _ascii_texts))
+    @example("a b\u00a0c\n")
+    @example("a\x1cb\x1f")
+    @settings(max_examples=200)
+    def test_counts_what_split_keeps(self, text: str) -> None:
+        """The same count for ASCII (in bytes) and for any other text."""
+        assert len("".join(text.split())) == diff_module._non_blank(text)
+
+
+class TestParagraphPieces:
+    """A deletion or insertion split into its paragraphs for moves."""
+
+    @given(
+        st.sampled_from(list(Op)),
+        st.lists(
+            st.sampled_from(["One.", "two", " ", "\n", "\r\n", "\r", "\t\n"]),
+            max_size=12,
+        ).map("".join),
+    )
+    @example(Op.DELETE, "One\r\n\r\nTwo")
+    @example(Op.INSERT, "\nOne.")
+    @example(Op.INSERT, "One.\r\rTwo")
+    @settings(max_examples=300)
+    def test_pieces_are_the_paragraphs(self, op: Op, text: str) -> None:
+        """Each paragraph a piece keeping the edit's other fields."""
+        edit = Edit(op, text, move=3)
+        pieces = diff_module._paragraph_pieces(edit)
+        paragraphs = tokenize(text, "paragraph")
+        if op is Op.EQUAL or len(paragraphs) <= 1:
+            assert [edit] == pieces
+        else:
+            assert [Edit(op, p, move=3) for p in paragraphs] == pieces
+
+
+_VOCABULARY = [
+    *("lorem", "ipsum", "dolor", "sit", "amet", "consectetur"),
+    *("adipiscing", "elit", "sed", "do", "eiusmod", "tempor"),
+]
+
+
+@st.composite
+def _rewritten_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    """Two sentences of one small vocabulary, ends shared or not."""
+    blanks = st.sampled_from([" ", "  ", ", ", ". ", "\n", "\r\n", "-"])
+
+    def sentence() -> str:
+        words = draw(
+            st.lists(st.sampled_from(_VOCABULARY), min_size=3, max_size=25)
+        )
+        return "".join(word + draw(blanks) for word in words)
+
+    # Shared ends that stop inside a word, or inside a line ending.
+    head = draw(st.sampled_from(["", "Lorem ", "Lo", "lorem-", "x", "\r"]))
+    tail = draw(st.sampled_from(["", ".", " end.", "m.", "\n", "\r\n"]))
+    return head + sentence() + tail, head + sentence() + tail
+
+
+class TestReplaceUnrelated:
+    """Unrelated ASCII blocks replaced without tokenising them."""
+
+    @staticmethod
+    def _final(a: str, b: str, *, fast: bool) -> list[Any]:
+        out: list[Any] = []
+        if fast:
+            _differ()._final(a, b, out)
+        else:
+            with mock.patch.object(
+                diff_module, "_replace_unrelated", return_value=False
+            ):
+                _differ()._final(a, b, out)
+        return out
+
+    @given(_rewritten_pairs())
+    @example(("Lorem ipsum dolor sit amet. ", "Lorem elit sed do tempor. "))
+    @example(("Loipsum sed do, amet elit.\r\n", "Lotempor elit, sit do.\r\n"))
+    @settings(max_examples=500)
+    def test_same_runs_as_the_tokeniser(self, pair: tuple[str, str]) -> None:
+        """Whatever it decides, the runs are those _final() finds."""
+        a, b = pair
+        assert self._final(a, b, fast=False) == self._final(a, b, fast=True)
+
+    @pytest.mark.parametrize(
+        ("a", "b"),
+        [
+            (
+                "Lorem ipsum dolor sit amet consectetur adipiscing. ",
+                "Lorem elit sed do eiusmod tempor incididunt. ",
+            ),
+            (
+                "Loipsum sed do amet elit dolor consectetur.\r\n",
+                "Lotempor elit sit do adipiscing eiusmod.\r\n",
+            ),
+            (
+                "ipsum sed do amet elit tempor dolor sit",
+                "lorem consectetur adipiscing eiusmod incididunt",
+            ),
+        ],
+    )
+    def test_decides_unrelated_blocks(self, a: str, b: str) -> None:
+        """Typical rewritten sentences are replaced here, ends kept."""
+        out: list[Any] = []
+        assert diff_module._replace_unrelated(a, b, out)
+        assert self._final(a, b, fast=False) == out
+
+    @pytest.mark.parametrize(
+        ("a", "b"),
+        [
+            # Eight characters in common at either end.
+            ("Lorem ip sed do elit", "Lorem ip tempor amet"),
+            ("sed do elit amet sit.", "lorem ipsum amet sit."),
+            # Ends under eight characters, but a quarter of the text.
+            ("abcdefgX1234567", "abcdefgY1234567"),
+            # Sharing 30% of the text.
+            ("lorem ipsum dolor sit", "lorem ipsum elit sed"),
+            # More token pairs than the exact search's size.
+            (" ".join(["lorem"] * 200), " ".join(["ipsum"] * 200)),
+            # Too few tokens between the ends to skip the search.
+            ("lorem ipsum", "dolor sit"),
+        ],
+    )
+    def test_declines_what_it_cannot_tell(self, a: str, b: str) -> None:
+        """Then nothing is emitted, and the tokeniser's path decides."""
+        out: list[Any] = []
+        assert not diff_module._replace_unrelated(a, b, out)
+        assert [] == out
+
+    @pytest.mark.parametrize("case", ["50% sentences", "unrelated"])
+    def test_same_diff_of_rewritten_documents(self, case: str) -> None:
+        """The bench's rewritten 10 KB pairs diff the same either way."""
+        a, b = make_pair(case, 10_000)
+        fast = diff(a, b)
+        with mock.patch.object(
+            diff_module, "_replace_unrelated", return_value=False
+        ):
+            slow = diff(a, b)
+        assert slow == fast
+        calls = []
+        real = diff_module._replace_unrelated
+
+        def spy(a: str, b: str, out: list[Any]) -> bool:
+            calls.append(real(a, b, out))
+            return calls[-1]
+
+        with mock.patch.object(diff_module, "_replace_unrelated", spy):
+            diff(a, b)
+        assert sum(calls) > len(calls) / 2
 
 
 class TestEnds:

@@ -21,10 +21,12 @@ semantic cleanup; a block whose sides share too little besides blanks is
 then replaced whole without a search (_unrelated): the cleanup would merge
 most of the coincidental matches anyway, and the few it would keep (a long
 word that happens to recur) are not worth the search. This is a rule that
-shapes the output, and tests pin it. Moves are looked for among the few
-insertions that share most of a deletion's rarer blank-separated chunks,
-and ASCII candidates are ruled out on their words before being tokenised
-(_rough_bag).
+shapes the output, and tests pin it. For ASCII blocks compared as they
+are, _replace_unrelated() applies the same rule before tokenising, on
+words split and compared in C: the tokeniser's pass costs more than the
+rule. Moves are looked for among the few insertions that share most of a
+deletion's rarer blank-separated chunks, and ASCII candidates are ruled
+out on their words before being tokenised (_rough_bag).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from ._tokens import GRANULARITIES, count_words, tokenize
 from .exceptions import InvalidRevisionError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["Diff", "DiffStats", "Edit", "Move", "Op", "diff"]
 
@@ -300,6 +302,9 @@ _UNRELATED = 0.3
 # ... unless what is left of it once its common ends are set aside has at
 # most this many token pairs, when the exact search costs less than that.
 _TRIVIAL = 64
+# Blocks that begin or end with this many characters in common are not
+# looked at for that rule before they are tokenised.
+_GLANCE = 8
 # Words in more insertions than this are too common to suggest a move.
 _COMMON = 16
 _MIN_MOVE = 16  # a moved block has at least this many non-space characters
@@ -538,6 +543,100 @@ def _unrelated(ka: Sequence[str], kb: Sequence[str]) -> bool:
         collections.Counter(ka), collections.Counter(kb), blank=False
     )
     return 2 * shared < _UNRELATED * total
+
+
+def _replace_unrelated(a: str, b: str, out: list[_Triple]) -> bool:
+    """
+    Replace two unrelated ASCII blocks as _final() would, without tokenising.
+
+    The same decision and the same runs as _final() under semantic cleanup
+    with tokens compared as they are, or False (and nothing emitted) when
+    it cannot tell cheaply: the blocks share long ends, are related, or
+    are too big or too small for the rule. ASCII words split and compared
+    in C (_ascii_tokens) cost a fraction of the tokeniser's pass, and the
+    common ends are found on characters and moved back to a place that
+    starts a token on both sides (_ascii_boundary).
+    """
+    if a[:_GLANCE] == b[:_GLANCE] or a[-_GLANCE:] == b[-_GLANCE:]:
+        # Long common ends: an edited block, which is not unrelated.
+        return False
+    total = len(a) + len(b)
+    head = _common_prefix(a, b)
+    tail = _common_suffix(a[head:], b[head:])
+    if 4 * (head + tail) >= total:
+        return False
+    tokens_a, tokens_b = _ascii_tokens(a), _ascii_tokens(b)
+    # What the rule counts: the tokens both sides have but blanks, each
+    # other than a word one character.
+    shared = _words_shared_at_most(tokens_a[0], tokens_b[0]) + min(
+        len(tokens_a[1]), len(tokens_b[1])
+    )
+    if 2 * shared >= _UNRELATED * total:
+        return False
+    if (
+        _ascii_tokens_at_most(a, tokens_a) * _ascii_tokens_at_most(b, tokens_b)
+        > _EXACT_WORK
+    ):
+        return False
+    # Tokens end where the text stops being the same, or before.
+    start = head
+    while head and not (_ascii_boundary(a, head) and _ascii_boundary(b, head)):
+        head -= 1
+    if head < start:
+        tail = _common_suffix(a[head:], b[head:])
+    end_a, end_b = len(a) - tail, len(b) - tail
+    while tail and not (
+        _ascii_boundary(a, end_a) and _ascii_boundary(b, end_b)
+    ):
+        tail, end_a, end_b = tail - 1, end_a + 1, end_b + 1
+    deleted, inserted = a[head:end_a], b[head:end_b]
+    # Every blank-separated chunk holds a token at least, and so do the
+    # blanks between two chunks.
+    chunks_a, chunks_b = len(deleted.split()), len(inserted.split())
+    if (2 * chunks_a - 1) * (2 * chunks_b - 1) <= _TRIVIAL:
+        return False
+    if head:
+        out.append((Op.EQUAL, a[:head], a[:head]))
+    out.append((Op.DELETE, deleted, ""))
+    out.append((Op.INSERT, "", inserted))
+    if tail:
+        out.append((Op.EQUAL, a[end_a:], a[end_a:]))
+    return True
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """
+    Return the length of the common prefix of *a* and *b*.
+
+    Doubles a guess while it holds, then halves the gap: a short prefix,
+    the common case between rewritten blocks, costs a few comparisons.
+
+    >>> _common_prefix("abcd", "abxd")
+    2
+    """
+    size = min(len(a), len(b))
+    high = 1
+    while high <= size and a[:high] == b[:high]:
+        high *= 2
+    low, high = high // 2, min(high - 1, size)
+    # Invariant: a[:low] == b[:low]; the answer is in [low, high].
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(a: str, b: str) -> int:
+    """
+    Return the length of the common suffix of *a* and *b*.
+
+    >>> _common_suffix("abcd", "xbcd")
+    3
+    """
+    return _common_prefix(a[::-1], b[::-1])
 
 
 def _shared_size(
@@ -888,6 +987,15 @@ class _Differ:
             if b:
                 out.append((Op.INSERT, "", b))
             return
+        if (
+            self.granularity == "word"
+            and self.cleanup == "semantic"
+            and not (self.whitespace or self.case or self.typography)
+            and a.isascii()
+            and b.isascii()
+            and _replace_unrelated(a, b, out)
+        ):
+            return
         ta, tb = tokenize(a, self.granularity), tokenize(b, self.granularity)
         key = self._key(self.granularity)
         ka, kb = (
@@ -1101,20 +1209,16 @@ def _find_moves(
     # insertion: each paragraph of a change is a candidate of its own, and
     # the pieces that do not move are joined again at the end.
     original = edits
-    edits = [
-        attrs.evolve(edits[i], text=piece) if pieces > 1 else edits[i]
-        for i, pieces, piece in _paragraph_pieces(edits)
-    ]
-    sources = [
-        i
-        for i, e in enumerate(edits)
-        if e.op is Op.DELETE and len("".join(e.text.split())) >= _MIN_MOVE
-    ]
-    targets = [
-        i
-        for i, e in enumerate(edits)
-        if e.op is Op.INSERT and len("".join(e.text.split())) >= _MIN_MOVE
-    ]
+    edits = list(itertools.chain.from_iterable(map(_paragraph_pieces, edits)))
+    sources: list[int] = []
+    targets: list[int] = []
+    for i, e in enumerate(edits):
+        if (
+            e.op is not Op.EQUAL
+            and len(e.text) >= _MIN_MOVE
+            and _non_blank(e.text) >= _MIN_MOVE
+        ):
+            (sources if e.op is Op.DELETE else targets).append(i)
     if not sources or not targets:
         return original, []
     # Score on the minimal word diff; show the readable one.
@@ -1140,9 +1244,9 @@ def _find_moves(
 
     # ASCII blocks first get a bound that needs no tokenising (see
     # _rough_bag): casefolding everything only loosens it.
-    rough_bags: dict[int, tuple[collections.Counter[str], int] | None] = {}
+    rough_bags: dict[int, tuple[list[bytes], int] | None] = {}
 
-    def rough(i: int) -> tuple[collections.Counter[str], int] | None:
+    def rough(i: int) -> tuple[list[bytes], int] | None:
         if i not in rough_bags:
             text = edits[i].text
             rough_bags[i] = _rough_bag(text) if text.isascii() else None
@@ -1150,15 +1254,17 @@ def _find_moves(
 
     # Index the insertions by their rarer chunks, so a deletion is compared
     # with a few likely destinations, not all of them.
-    spread = collections.Counter(
-        itertools.chain.from_iterable(chunks[i] for i in targets)
+    everywhere: collections.defaultdict[str, list[int]] = (
+        collections.defaultdict(list)
     )
-    postings: dict[str, list[int]] = {
-        token: [] for token, n in spread.items() if n <= _COMMON
-    }
     for i in targets:
-        for token in filter(postings.__contains__, chunks[i]):
-            postings[token].append(i)
+        for token in chunks[i]:
+            everywhere[token].append(i)
+    postings = {
+        token: found
+        for token, found in everywhere.items()
+        if len(found) <= _COMMON
+    }
     # Edits with the same count of equal edits before them are neighbours
     # in one replacement, not a move.
     region = list(
@@ -1167,10 +1273,9 @@ def _find_moves(
     used: set[int] = set()
     pairs: list[tuple[int, int, list[Edit]]] = []
     for s in sources:
-        lists = [
-            postings[token]
-            for token in filter(postings.__contains__, chunks[s])
-        ]
+        lists = list(
+            map(postings.__getitem__, filter(postings.__contains__, chunks[s]))
+        )
         votes = collections.Counter(itertools.chain.from_iterable(lists))
         # A block that kept as much as the threshold asks shares most of
         # its rarer chunks with its destination; a few in common are a
@@ -1201,7 +1306,7 @@ def _find_moves(
             # of the similarity, far cheaper than the diff.
             rough_s, rough_t = rough(s), rough(t)
             if rough_s is not None and rough_t is not None:
-                bound = _shared_size(rough_s[0], rough_t[0]) + min(
+                bound = _words_shared_at_most(rough_s[0], rough_t[0]) + min(
                     rough_s[1], rough_t[1]
                 )
                 if 2 * bound < threshold * (len(text) + len(other)):
@@ -1251,50 +1356,145 @@ def _find_moves(
     return joined, moves
 
 
-# Every ASCII character that is neither a word character nor blank.
-_NOT_WORD = str.maketrans(
-    dict.fromkeys(
-        (
-            chr(c)
-            for c in range(128)
-            if not (chr(c).isalnum() or chr(c) == "_" or chr(c).isspace())
-        ),
-        " ",
-    )
-)
+# The ASCII characters str.split() splits on.
+_ASCII_BLANKS = bytes(c for c in range(128) if chr(c).isspace())
 
 
-def _rough_bag(text: str) -> tuple[collections.Counter[str], int]:
+def _non_blank(text: str) -> int:
+    r"""
+    Return the number of characters of *text* that are not blank.
+
+    >>> _non_blank("a b\u00a0c\n")
+    3
+    """
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_BLANKS))
+    return len("".join(text.split()))
+
+
+def _rough_bag(text: str) -> tuple[list[bytes], int]:
     """
     Return the casefolded words of ASCII *text*, and its other characters.
 
     An upper bound of what a block can share with another, without a
-    tokeniser's pass: shared word tokens are shared words here, and the
-    blanks and punctuation two blocks share are at most the fewer of their
-    counts of other characters.
+    tokeniser's pass: shared word tokens are shared words here (see
+    :func:`_words_shared_at_most`), and the blanks and punctuation two
+    blocks share are at most the fewer of their counts of other
+    characters.
 
     >>> _rough_bag("Hello,  hello!")
-    (Counter({'hello': 2}), 4)
+    ([b'hello', b'hello'], 4)
     """
-    words = text.casefold().translate(_NOT_WORD).split()
-    return collections.Counter(words), len(text) - sum(map(len, words))
+    raw = text.encode("ascii").lower()
+    words = raw.translate(_WORDS_APART).split()
+    return words, len(raw) - len(b"".join(words))
 
 
-def _paragraph_pieces(edits: list[Edit]) -> Iterator[tuple[int, int, str]]:
-    """
-    Yield each edit's index, its number of pieces and a piece.
+# What each ASCII character is to the word tokeniser: part of a word
+# ("w"), of a run of blanks ("b"), or a token of its own ("o"; a line break
+# "\r\n" is one token of two).
+_ASCII_CLASS = "".join(
+    "w"
+    if chr(c).isalnum() or chr(c) == "_"
+    else "b"
+    if chr(c).isspace() and chr(c) not in "\r\n"
+    else "o"
+    for c in range(128)
+)
+_WORD_BYTES = bytes(c for c in range(128) if _ASCII_CLASS[c] == "w")
+# Turns every other byte into a blank, so that a split finds the words.
+_WORDS_APART = bytes.maketrans(
+    bytes(c for c in range(256) if c not in _WORD_BYTES),
+    b" " * (256 - len(_WORD_BYTES)),
+)
+# Deleted to leave the characters that are tokens of their own but blank.
+_WORDS_AND_BLANKS = _WORD_BYTES + _ASCII_BLANKS
 
-    A deletion or insertion of several paragraphs is split into them;
-    anything else is one piece.
+
+def _ascii_tokens(text: str) -> tuple[list[bytes], bytes]:
+    r"""
+    Return the word tokens of ASCII *text* that are not blank, in two parts.
+
+    In ASCII those tokens are runs of word characters, returned in order,
+    and single characters of any other kind but blanks, returned as one
+    string: a translate and a split in C find them, where the tokeniser's
+    pass takes several times longer.
+
+    >>> _ascii_tokens("Hello,  world!\n")
+    ([b'Hello', b'world'], b',!')
     """
-    for i, e in enumerate(edits):
-        pieces = (
-            tokenize(e.text, "paragraph")
-            if e.op is not Op.EQUAL and "\n" in e.text
-            else [e.text]
-        )
-        for piece in pieces:
-            yield i, len(pieces), piece
+    raw = text.encode("ascii")
+    return raw.translate(_WORDS_APART).split(), raw.translate(
+        None, _WORDS_AND_BLANKS
+    )
+
+
+def _words_shared_at_most(a: list[bytes], b: list[bytes]) -> int:
+    """
+    Bound the size of the words two lists of words have in common.
+
+    At least the sum, over the words found in both, of a word's size times
+    the fewer of its counts: neither side can keep more of them than it
+    has. Every step is in C.
+
+    >>> _words_shared_at_most([b"ab", b"ab", b"c"], [b"ab", b"d"])
+    2
+    """
+    both = set(a).intersection(b)
+    return min(
+        len(b"".join(filter(both.__contains__, a))),
+        len(b"".join(filter(both.__contains__, b))),
+    )
+
+
+def _ascii_tokens_at_most(text: str, tokens: tuple[list[bytes], bytes]) -> int:
+    """
+    Bound the number of word tokens in ASCII *text* from above.
+
+    Its tokens are its *tokens* (see :func:`_ascii_tokens`), its line
+    breaks, and runs of blanks, of which there is at most one more than of
+    all the others.
+    """
+    words, other = tokens
+    others = len(words) + len(other) + text.count("\n") + text.count("\r")
+    return 2 * others + 1
+
+
+def _ascii_boundary(text: str, index: int) -> bool:
+    """
+    Whether a word token of ASCII *text* starts (or the text ends) at *index*.
+
+    >>> [i for i in range(6) if _ascii_boundary("ab  c.", i)]
+    [0, 2, 4, 5]
+    """
+    if index in {0, len(text)}:
+        return True
+    before, after = (
+        _ASCII_CLASS[ord(text[index - 1])],
+        _ASCII_CLASS[ord(text[index])],
+    )
+    if before == after != "o":
+        return False
+    return text[index - 1 : index + 1] != "\r\n"
+
+
+def _paragraph_pieces(edit: Edit) -> list[Edit]:
+    r"""
+    Split a deletion or insertion of several paragraphs into them.
+
+    Anything else is one piece, as is a text without line breaks (of any
+    kind: a text with CR line endings is split too).
+
+    >>> [e.text for e in _paragraph_pieces(Edit(Op.DELETE, "One\n\nTwo"))]
+    ['One\n\n', 'Two']
+    """
+    text = edit.text
+    if edit.op is Op.EQUAL or ("\n" not in text and "\r" not in text):
+        return [edit]
+    pieces = tokenize(text, "paragraph")
+    if len(pieces) == 1:
+        return [edit]
+    return [attrs.evolve(edit, text=piece) for piece in pieces]
 
 
 def _compute_stats(edits: Sequence[Edit]) -> DiffStats:
