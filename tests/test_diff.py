@@ -1887,6 +1887,11 @@ class TestReplaceUnrelated:
                 "ipsum sed do amet elit tempor dolor sit",
                 "lorem consectetur adipiscing eiusmod incididunt",
             ),
+            # More characters than the exact search's size, but not tokens.
+            (
+                " ".join(w * 4 for w in ["lorem", "ipsum", "dolor"] * 10),
+                " ".join(w * 4 for w in ["elit", "sed", "tempor"] * 10),
+            ),
         ],
     )
     def test_decides_unrelated_blocks(self, a: str, b: str) -> None:
@@ -1937,6 +1942,74 @@ class TestReplaceUnrelated:
         with mock.patch.object(diff_module, "_replace_unrelated", spy):
             diff(a, b)
         assert sum(calls) > len(calls) / 2
+
+
+class TestBuildEdits:
+    """Runs merged into edits: deletions before insertions between equals."""
+
+    def test_merges_runs(self) -> None:
+        """Changes between equals gather; ignored and plain equals split."""
+        triples = [
+            (Op.EQUAL, "a", "a"),
+            (Op.INSERT, "", "X"),
+            (Op.DELETE, "b", ""),
+            (Op.INSERT, "", "Y"),
+            (Op.EQUAL, "", ""),  # an empty run is dropped
+            (Op.DELETE, "c", ""),
+            (Op.EQUAL, "  ", " "),
+            (Op.EQUAL, "\t", " "),
+            (Op.EQUAL, "d", "d"),
+            (Op.EQUAL, "e", "e"),
+            (Op.DELETE, "f", ""),
+        ]
+        assert [
+            Edit(Op.EQUAL, "a"),
+            Edit(Op.DELETE, "bc"),
+            Edit(Op.INSERT, "XY"),
+            Edit(Op.EQUAL, "  ", old="  \t"),
+            Edit(Op.EQUAL, "de"),
+            Edit(Op.DELETE, "f"),
+        ] == diff_module._build_edits(triples)
+
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(list(Op)),
+                st.sampled_from(["", "a", " "]),
+                st.sampled_from(["", "b", "  "]),
+            )
+        )
+    )
+    @settings(max_examples=200)
+    def test_keeps_every_character(
+        self, runs: list[tuple[Op, str, str]]
+    ) -> None:
+        """Both texts are rebuilt; no edit is empty; no two alike touch."""
+        # The engine's runs: a deletion or insertion is never empty.
+        triples = [
+            (
+                op,
+                old if op is not Op.INSERT else "",
+                new if op is not Op.DELETE else "",
+            )
+            for op, old, new in runs
+            if (old if op is Op.DELETE else new if op is Op.INSERT else True)
+        ]
+        edits = diff_module._build_edits(triples)
+        old = "".join(o for _, o, _ in triples)
+        new = "".join(n for _, _, n in triples)
+        assert new == "".join(e.text for e in edits if e.op is not Op.DELETE)
+        assert old == "".join(
+            (e.old if e.old is not None else e.text)
+            for e in edits
+            if e.op is not Op.INSERT
+        )
+        assert all(e.text or e.old for e in edits)
+        for first, second in itertools.pairwise(edits):
+            assert (first.op, first.old is None) != (
+                second.op,
+                second.old is None,
+            )
 
 
 class TestEnds:

@@ -562,7 +562,9 @@ def _replace_unrelated(a: str, b: str, out: list[_Triple]) -> bool:
         return False
     total = len(a) + len(b)
     head = _common_prefix(a, b)
-    tail = _common_suffix(a[head:], b[head:])
+    suffix = _common_suffix(a, b)
+    # The suffix of what follows the prefix (they may overlap).
+    tail = min(suffix, len(a) - head, len(b) - head)
     if 4 * (head + tail) >= total:
         return False
     tokens_a, tokens_b = _ascii_tokens(a), _ascii_tokens(b)
@@ -573,7 +575,8 @@ def _replace_unrelated(a: str, b: str, out: list[_Triple]) -> bool:
     )
     if 2 * shared >= _UNRELATED * total:
         return False
-    if (
+    # A token holds a character at least: most blocks need no closer bound.
+    if len(a) * len(b) > _EXACT_WORK and (
         _ascii_tokens_at_most(a, tokens_a) * _ascii_tokens_at_most(b, tokens_b)
         > _EXACT_WORK
     ):
@@ -583,7 +586,7 @@ def _replace_unrelated(a: str, b: str, out: list[_Triple]) -> bool:
     while head and not (_ascii_boundary(a, head) and _ascii_boundary(b, head)):
         head -= 1
     if head < start:
-        tail = _common_suffix(a[head:], b[head:])
+        tail = min(suffix, len(a) - head, len(b) - head)
     end_a, end_b = len(a) - tail, len(b) - tail
     while tail and not (
         _ascii_boundary(a, end_a) and _ascii_boundary(b, end_b)
@@ -636,7 +639,19 @@ def _common_suffix(a: str, b: str) -> int:
     >>> _common_suffix("abcd", "xbcd")
     3
     """
-    return _common_prefix(a[::-1], b[::-1])
+    size = min(len(a), len(b))
+    high = 1
+    while high <= size and a[-high:] == b[-high:]:
+        high *= 2
+    low, high = high // 2, min(high - 1, size)
+    # Invariant: the last low characters agree; the answer is in [low, high].
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[len(a) - mid : len(a) - low] == b[len(b) - mid : len(b) - low]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _shared_size(
@@ -686,6 +701,9 @@ def _unique_anchors(
     a: Sequence[str], b: Sequence[str], *, blank: bool = True
 ) -> list[tuple[int, int]]:
     """Pair items unique in both *a* and *b*, keeping the longest in order."""
+    if set(a).isdisjoint(b):
+        # Rewritten blocks share nothing: no need to count.
+        return []
     count_a = collections.Counter(a)
     count_b = collections.Counter(b)
     where_b = {k: j for j, k in enumerate(b) if count_b[k] == 1}
@@ -828,6 +846,17 @@ class _Differ:
     typography: bool
     deadline: float | None
     budget: _Budget = attrs.field(eq=False, repr=False)
+    # Whether _final() may try _replace_unrelated() on ASCII blocks: a word
+    # diff under semantic cleanup, its tokens compared as they are.
+    ascii_rule: bool = attrs.field(init=False, eq=False, repr=False)
+
+    @ascii_rule.default
+    def _ascii_rule(self) -> bool:
+        return (
+            self.granularity == "word"
+            and self.cleanup == "semantic"
+            and not (self.whitespace or self.case or self.typography)
+        )
 
     def run(self, old: str, new: str) -> list[_Triple]:
         out: list[_Triple] = []
@@ -896,7 +925,10 @@ class _Differ:
                 continue
             if kind == "finer":
                 sub_a, sub_b = "".join(ta[i0:i1]), "".join(tb[j0:j1])
-                self._anchor(sub_a, sub_b, depth + 1, out)
+                if depth + 1 == len(levels):
+                    self._final(sub_a, sub_b, out)
+                else:
+                    self._anchor(sub_a, sub_b, depth + 1, out)
                 continue
             head = 0
             while i0 + head < i1 and j0 + head < j1:
@@ -988,9 +1020,7 @@ class _Differ:
                 out.append((Op.INSERT, "", b))
             return
         if (
-            self.granularity == "word"
-            and self.cleanup == "semantic"
-            and not (self.whitespace or self.case or self.typography)
+            self.ascii_rule
             and a.isascii()
             and b.isascii()
             and _replace_unrelated(a, b, out)
@@ -1157,40 +1187,46 @@ def _build_edits(triples: Iterable[_Triple]) -> list[Edit]:
     kept_old: list[str] = []
     kept_new: list[str] = []
     kept_ignored = False
-
-    def flush_changes() -> None:
-        if deleted:
-            edits.append(Edit(Op.DELETE, "".join(deleted)))
-            deleted.clear()
-        if inserted:
-            edits.append(Edit(Op.INSERT, "".join(inserted)))
-            inserted.clear()
-
-    def flush_kept() -> None:
-        if kept_new or kept_old:
-            old = "".join(kept_old) if kept_ignored else None
-            edits.append(Edit(Op.EQUAL, "".join(kept_new), old=old))
-            kept_old.clear()
-            kept_new.clear()
-
     for op, old, new in triples:
-        if op is Op.DELETE:
-            flush_kept()
-            deleted.append(old)
-        elif op is Op.INSERT:
-            flush_kept()
-            inserted.append(new)
-        elif new or old:
-            flush_changes()
+        if op is Op.EQUAL:
+            if not (new or old):
+                continue
+            if deleted:
+                edits.append(Edit(Op.DELETE, "".join(deleted)))
+                deleted = []
+            if inserted:
+                edits.append(Edit(Op.INSERT, "".join(inserted)))
+                inserted = []
             ignored = old != new
             if ignored != kept_ignored:
-                flush_kept()
+                if kept_new or kept_old:
+                    edits.append(
+                        _kept(kept_old, kept_new, ignored=kept_ignored)
+                    )
+                    kept_old, kept_new = [], []
                 kept_ignored = ignored
             kept_old.append(old)
             kept_new.append(new)
-    flush_kept()
-    flush_changes()
+            continue
+        if kept_new or kept_old:
+            edits.append(_kept(kept_old, kept_new, ignored=kept_ignored))
+            kept_old, kept_new = [], []
+        if op is Op.DELETE:
+            deleted.append(old)
+        else:
+            inserted.append(new)
+    if kept_new or kept_old:
+        edits.append(_kept(kept_old, kept_new, ignored=kept_ignored))
+    if deleted:
+        edits.append(Edit(Op.DELETE, "".join(deleted)))
+    if inserted:
+        edits.append(Edit(Op.INSERT, "".join(inserted)))
     return edits
+
+
+def _kept(old: list[str], new: list[str], *, ignored: bool) -> Edit:
+    """Return the equal edit of a run of kept tokens."""
+    return Edit(Op.EQUAL, "".join(new), old="".join(old) if ignored else None)
 
 
 def _similarity(edits: Iterable[Edit], old: str, new: str) -> float:
@@ -1280,14 +1316,14 @@ def _find_moves(
         # A block that kept as much as the threshold asks shares most of
         # its rarer chunks with its destination; a few in common are a
         # coincidence of two unrelated blocks.
-        if not votes or 2 * max(votes.values()) < threshold * len(lists):
+        enough = threshold * len(lists) / 2
+        if not votes or max(votes.values()) < enough:
             continue
         text = edits[s].text
         best: tuple[float, int, list[Edit]] | None = None
         # The four likeliest destinations with enough votes, ties in order
         # of first vote (as Counter.most_common breaks them, without its
         # heap in Python).
-        enough = threshold * len(lists) / 2
         likely = sorted(
             (t for t, count in votes.items() if count >= enough),
             key=votes.__getitem__,
@@ -1295,24 +1331,30 @@ def _find_moves(
         )[:4]
         for t in likely:
             other = edits[t].text
-            shorter, longer = sorted((len(text), len(other)))
+            # What the blocks could keep, as a share of both: at most the
+            # shorter one twice.
+            total = len(text) + len(other)
             if (
                 t in used
                 or region[s] == region[t]
-                or 2 * shorter < threshold * (shorter + longer)
+                or 2 * min(len(text), len(other)) < threshold * total
             ):
                 continue
             # Only tokens found on both sides can be kept: an upper bound
             # of the similarity, far cheaper than the diff.
             rough_s, rough_t = rough(s), rough(t)
-            if rough_s is not None and rough_t is not None:
-                bound = _words_shared_at_most(rough_s[0], rough_t[0]) + min(
-                    rough_s[1], rough_t[1]
+            if (
+                rough_s is not None
+                and rough_t is not None
+                and 2
+                * (
+                    _words_shared_at_most(rough_s[0], rough_t[0])
+                    + min(rough_s[1], rough_t[1])
                 )
-                if 2 * bound < threshold * (len(text) + len(other)):
-                    continue
-            shared = _shared_size(bag(s), bag(t))
-            if 2 * shared < threshold * (len(text) + len(other)):
+                < threshold * total
+            ):
+                continue
+            if 2 * _shared_size(bag(s), bag(t)) < threshold * total:
                 continue
             score = _similarity(
                 _build_edits(scorer.run(text, other)), text, other
@@ -1401,6 +1443,17 @@ _ASCII_CLASS = "".join(
     else "o"
     for c in range(128)
 )
+# Two ASCII characters with no token boundary between them: both part of a
+# word, both blanks, or a CR LF line break.
+_JOINED = frozenset(
+    [
+        chr(x) + chr(y)
+        for x in range(128)
+        for y in range(128)
+        if _ASCII_CLASS[x] == _ASCII_CLASS[y] != "o"
+    ]
+    + ["\r\n"]
+)
 _WORD_BYTES = bytes(c for c in range(128) if _ASCII_CLASS[c] == "w")
 # Turns every other byte into a blank, so that a split finds the words.
 _WORDS_APART = bytes.maketrans(
@@ -1441,6 +1494,8 @@ def _words_shared_at_most(a: list[bytes], b: list[bytes]) -> int:
     2
     """
     both = set(a).intersection(b)
+    if not both:
+        return 0
     return min(
         len(b"".join(filter(both.__contains__, a))),
         len(b"".join(filter(both.__contains__, b))),
@@ -1464,18 +1519,12 @@ def _ascii_boundary(text: str, index: int) -> bool:
     """
     Whether a word token of ASCII *text* starts (or the text ends) at *index*.
 
-    >>> [i for i in range(6) if _ascii_boundary("ab  c.", i)]
-    [0, 2, 4, 5]
+    >>> [i for i in range(7) if _ascii_boundary("ab  c.", i)]
+    [0, 2, 4, 5, 6]
     """
-    if index in {0, len(text)}:
-        return True
-    before, after = (
-        _ASCII_CLASS[ord(text[index - 1])],
-        _ASCII_CLASS[ord(text[index])],
+    return (
+        not 0 < index < len(text) or text[index - 1 : index + 1] not in _JOINED
     )
-    if before == after != "o":
-        return False
-    return text[index - 1 : index + 1] != "\r\n"
 
 
 def _paragraph_pieces(edit: Edit) -> list[Edit]:
