@@ -1143,8 +1143,12 @@ class _Differ:
                 else:
                     result.extend(_exact(sub_a, sub_b))
                 continue
-            head = engine.diff_commonPrefix(sub_a, sub_b)
-            tail = engine.diff_commonSuffix(sub_a[head:], sub_b[head:])
+            head = _common_prefix(sub_a, sub_b)
+            tail = min(
+                _common_suffix(sub_a, sub_b),
+                len(sub_a) - head,
+                len(sub_b) - head,
+            )
             if head or tail:
                 stack.append((True, i1 - tail, i1, 0, 0))
                 stack.append(
@@ -1261,16 +1265,17 @@ def _find_moves(
     scorer = attrs.evolve(differ, granularity="word", cleanup="none")
     inner = attrs.evolve(differ, granularity="word", cleanup="semantic")
     key = differ._key("word") or str.casefold  # noqa: SLF001 - same module
+
     # Votes count the blank-separated chunks blocks share, which costs far
     # less than tokenising every block; only the few candidates a deletion
     # is compared with are tokenised into words.
     # Kept in order of first appearance, so that ties between candidates
     # break the same way in every process (a set's order follows the
-    # string hashes, which change from one process to the next).
-    chunks = {
-        i: list(dict.fromkeys(key(edits[i].text).split()))
-        for i in (*sources, *targets)
-    }
+    # string hashes, which change from one process to the next). Made when
+    # needed, not kept: a long history has hundreds of thousands of them.
+    def chunks(i: int) -> dict[str, None]:
+        return dict.fromkeys(key(edits[i].text).split())
+
     bags: dict[int, collections.Counter[str]] = {}
 
     def bag(i: int) -> collections.Counter[str]:
@@ -1294,7 +1299,7 @@ def _find_moves(
         collections.defaultdict(list)
     )
     for i in targets:
-        for token in chunks[i]:
+        for token in chunks(i):
             everywhere[token].append(i)
     postings = {
         token: found
@@ -1310,7 +1315,7 @@ def _find_moves(
     pairs: list[tuple[int, int, list[Edit]]] = []
     for s in sources:
         lists = list(
-            map(postings.__getitem__, filter(postings.__contains__, chunks[s]))
+            map(postings.__getitem__, filter(postings.__contains__, chunks(s)))
         )
         votes = collections.Counter(itertools.chain.from_iterable(lists))
         # A block that kept as much as the threshold asks shares most of
@@ -1427,9 +1432,8 @@ def _rough_bag(text: str) -> tuple[list[bytes], int]:
     >>> _rough_bag("Hello,  hello!")
     ([b'hello', b'hello'], 4)
     """
-    raw = text.encode("ascii").lower()
-    words = raw.translate(_WORDS_APART).split()
-    return words, len(raw) - len(b"".join(words))
+    words = _ascii_words(text.lower())
+    return words, len(text) - len(b"".join(words))
 
 
 # What each ASCII character is to the word tokeniser: part of a word
@@ -1476,10 +1480,19 @@ def _ascii_tokens(text: str) -> tuple[list[bytes], bytes]:
     >>> _ascii_tokens("Hello,  world!\n")
     ([b'Hello', b'world'], b',!')
     """
-    raw = text.encode("ascii")
-    return raw.translate(_WORDS_APART).split(), raw.translate(
+    return _ascii_words(text), text.encode("ascii").translate(
         None, _WORDS_AND_BLANKS
     )
+
+
+def _ascii_words(text: str) -> list[bytes]:
+    """
+    Return the words of ASCII *text* (its runs of word characters), in order.
+
+    >>> _ascii_words("it's x_1")
+    [b'it', b's', b'x_1']
+    """
+    return text.encode("ascii").translate(_WORDS_APART).split()
 
 
 def _words_shared_at_most(a: list[bytes], b: list[bytes]) -> int:
