@@ -212,6 +212,30 @@ class TestPlainWords:
         ]
 
 
+class TestLines:
+    """Lines split by str.splitlines where it agrees with the pattern."""
+
+    @given(
+        st.lists(
+            st.sampled_from(
+                [
+                    *("ab", " ", "\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c"),
+                    *("\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\x1f"),
+                ]
+            ),
+            max_size=30,
+        ).map("".join)
+    )
+    @settings(max_examples=500)
+    def test_same_lines_as_the_pattern(self, text: str) -> None:
+        """Only CR, LF and CR LF end a line, whichever way it is split."""
+        assert _pattern("line").findall(text) == tokenize(text, "line")
+
+    def test_other_breaks_stay_inside_lines(self) -> None:
+        """A form feed or a line separator is text, not a line break."""
+        assert ["a\x0cb\u2028c\n", "d"] == tokenize("a\x0cb\u2028c\nd", "line")
+
+
 class TestSentencePattern:
     """The sentence splitter's pattern."""
 

@@ -102,12 +102,28 @@ def _pattern(granularity: str) -> re.Pattern[str]:
     return re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
+# Line breaks str.splitlines() knows besides CR and LF.
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _lines(text: str) -> list[str]:
+    """
+    Split *text* into lines, each keeping its CR, LF or CR LF ending.
+
+    ``str.splitlines`` does it in C, several times faster than a pattern,
+    wherever the text has no other character it would break a line at.
+    """
+    if any(c in text for c in _OTHER_BREAKS):
+        return _pattern("line").findall(text)
+    return text.splitlines(keepends=True)
+
+
 def _paragraphs(text: str) -> list[str]:
     """Split *text* into paragraphs, each keeping the blank lines after it."""
     tokens: list[str] = []
     current: list[str] = []
     has_text = after_text = False
-    for line in _pattern("line").findall(text):
+    for line in _lines(text):
         blank = not line.strip()
         # A text line after blank lines starts a paragraph; blank lines
         # before the first paragraph are a token of their own.
@@ -165,6 +181,8 @@ def tokenize(text: str, granularity: str = "word") -> list[str]:
         return list(text)
     if granularity == "paragraph":
         return _paragraphs(text)
+    if granularity == "line":
+        return _lines(text)
     if granularity == "word" and (
         text.isascii() or _PLAIN.search(text) is None
     ):
