@@ -1768,6 +1768,8 @@ class TestCommonEnds:
     )
     @example("", "", "")
     @example("a", "b", "")
+    @example("ab" * 40_000, "a", "b")  # compared in pieces of _PIECE
+    @example("ab" * 40_000, "", "b")
     @settings(max_examples=300)
     def test_same_as_comparing_in_turn(
         self, common: str, x: str, y: str
@@ -1942,6 +1944,112 @@ class TestReplaceUnrelated:
         with mock.patch.object(diff_module, "_replace_unrelated", spy):
             diff(a, b)
         assert sum(calls) > len(calls) / 2
+
+
+_line_texts = st.lists(
+    st.sampled_from(["x", "y", "x\n", "y\n", "\n", "\r\n", "\r", " "]),
+    max_size=16,
+).map("".join)
+
+
+class TestLineEnds:
+    """Whole lines two texts start and end with, found on characters."""
+
+    @given(_line_texts, _line_texts, _line_texts)
+    @example("a\n", "b\n", "c\nd\n")
+    @settings(max_examples=500)
+    def test_whole_lines_on_both_sides(
+        self, common: str, x: str, y: str
+    ) -> None:
+        """Ends made of the same lines; all of them where no CR is."""
+        a, b = common + x + common, common + y + common
+        head, tail = diff_module._line_ends(a, b)
+        lines_a, lines_b = tokenize(a, "line"), tokenize(b, "line")
+        starts_a = set(itertools.accumulate(map(len, lines_a), initial=0))
+        starts_b = set(itertools.accumulate(map(len, lines_b), initial=0))
+        assert a[:head] == b[:head]
+        assert a[len(a) - tail :] == b[len(b) - tail :]
+        assert head + tail <= min(len(a), len(b))
+        assert {head, len(a) - tail} <= starts_a
+        assert {head, len(b) - tail} <= starts_b
+        if "\r" not in a + b:
+            first, last = diff_module._ends(lines_a, lines_b)
+            assert sum(map(len, lines_a[:first])) == head
+            assert sum(map(len, lines_a[len(lines_a) - last :])) == tail
+
+    @given(texts, texts, options)
+    @example("a\nb\nc\n", "a\nB\nc\n", {"granularity": "word"})
+    @settings(max_examples=300)
+    def test_same_diff_as_splitting_everything(
+        self, a: str, b: str, opts: dict[str, Any]
+    ) -> None:
+        """Keeping the ends aside changes no diff, whatever the options."""
+        with mock.patch.object(diff_module, "_line_ends", return_value=(0, 0)):
+            whole = diff(a, b, **opts)
+        assert whole == diff(a, b, **opts)
+
+    def test_long_ends_are_not_split(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A change in one place of a long text splits only around it."""
+        lines = [f"Line {n} of a long text.\n" for n in range(2000)]
+        a = "".join(lines)
+        b = "".join([*lines[:1000], "A new line.\n", *lines[1000:]])
+        split: list[int] = []
+        real = tokenize
+
+        def spy(text: str, granularity: str = "word") -> list[str]:
+            split.append(len(text))
+            return real(text, granularity)
+
+        monkeypatch.setattr(diff_module, "tokenize", spy)
+        d = diff(a, b)
+        assert [
+            ("EQUAL", "".join(lines[:1000])),
+            ("INSERT", "A new line.\n"),
+            ("EQUAL", "".join(lines[1000:])),
+        ] == ops(d)
+        # Only the new line and its neighbours were split into tokens.
+        assert max(split) < 100
+
+
+class TestAround:
+    """Anchored runs and the gaps between them, for the stack of blocks."""
+
+    @given(
+        st.lists(st.tuples(st.booleans(), st.booleans()), max_size=30),
+        st.integers(0, 5),
+        st.integers(0, 5),
+    )
+    @settings(max_examples=300)
+    def test_cover_both_blocks_in_order(
+        self, steps: list[tuple[bool, bool]], m0: int, n0: int
+    ) -> None:
+        """Runs tile both blocks; no empty gap; no two runs of one kind."""
+        # Anchors in increasing order on both sides, some next to each
+        # other, some with units skipped on one side or both.
+        anchors, x, y = [], 0, 0
+        for skip_a, skip_b in steps:
+            x, y = x + skip_a, y + skip_b
+            anchors.append((x, y))
+            x, y = x + 1, y + 1
+        m1, n1 = m0 + x + 1, n0 + y
+        runs = diff_module._around(anchors, m0, m1, n0, n1)
+        i, j = m0, n0
+        for kind, i0, i1, j0, j1 in runs:
+            assert (i0, j0) == (i, j)
+            assert (
+                (i1 - i0 == j1 - j0 > 0)
+                if kind == "equal"
+                else (i1 > i0 or j1 > j0)
+            )
+            i, j = i1, j1
+        assert (i, j) == (m1, n1)
+        assert all(
+            first[0] != second[0] for first, second in itertools.pairwise(runs)
+        )
+        equal = sum(i1 - i0 for kind, i0, i1, _, _ in runs if kind == "equal")
+        assert len(anchors) == equal
 
 
 class TestBuildEdits:

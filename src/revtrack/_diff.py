@@ -302,6 +302,9 @@ _UNRELATED = 0.3
 # ... unless what is left of it once its common ends are set aside has at
 # most this many token pairs, when the exact search costs less than that.
 _TRIVIAL = 64
+# Common prefixes and suffixes are compared in pieces of at most this many
+# characters.
+_PIECE = 1 << 14
 # Blocks that begin or end with this many characters in common are not
 # looked at for that rule before they are tokenised.
 _GLANCE = 8
@@ -611,18 +614,26 @@ def _common_prefix(a: str, b: str) -> int:
     """
     Return the length of the common prefix of *a* and *b*.
 
-    Doubles a guess while it holds, then halves the gap: a short prefix,
-    the common case between rewritten blocks, costs a few comparisons.
+    Compares pieces that double in size, so that a short prefix, the
+    common case between rewritten blocks, costs a few comparisons; then
+    pieces of at most _PIECE characters, so that a long one is compared
+    once, in slices small enough to stay in the processor's cache; then
+    halves the last piece to find where the texts part.
 
     >>> _common_prefix("abcd", "abxd")
     2
     """
     size = min(len(a), len(b))
-    high = 1
-    while high <= size and a[:high] == b[:high]:
-        high *= 2
-    low, high = high // 2, min(high - 1, size)
-    # Invariant: a[:low] == b[:low]; the answer is in [low, high].
+    low, step = 0, 1
+    while low < size:
+        high = min(low + step, size)
+        if a[low:high] != b[low:high]:
+            break
+        low, step = high, min(2 * step, _PIECE)
+    else:
+        return size
+    # Invariant: a[:low] == b[:low], and they part before high.
+    high -= 1
     while low < high:
         mid = (low + high + 1) // 2
         if a[low:mid] == b[low:mid]:
@@ -636,18 +647,25 @@ def _common_suffix(a: str, b: str) -> int:
     """
     Return the length of the common suffix of *a* and *b*.
 
+    The same search as :func:`_common_prefix`, from the ends.
+
     >>> _common_suffix("abcd", "xbcd")
     3
     """
     size = min(len(a), len(b))
-    high = 1
-    while high <= size and a[-high:] == b[-high:]:
-        high *= 2
-    low, high = high // 2, min(high - 1, size)
-    # Invariant: the last low characters agree; the answer is in [low, high].
+    end_a, end_b = len(a), len(b)
+    low, step = 0, 1
+    while low < size:
+        high = min(low + step, size)
+        if a[end_a - high : end_a - low] != b[end_b - high : end_b - low]:
+            break
+        low, step = high, min(2 * step, _PIECE)
+    else:
+        return size
+    high -= 1
     while low < high:
         mid = (low + high + 1) // 2
-        if a[len(a) - mid : len(a) - low] == b[len(b) - mid : len(b) - low]:
+        if a[end_a - mid : end_a - low] == b[end_b - mid : end_b - low]:
             low = mid
         else:
             high = mid - 1
@@ -680,16 +698,62 @@ def _shared_size(
 
 
 def _ends(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
-    """Return the lengths of the common prefix and suffix of *a* and *b*."""
-    head = 0
+    """
+    Return the lengths of the common prefix and suffix of *a* and *b*.
+
+    The suffix is taken from what the prefix leaves. Items are compared
+    in C (``map`` and ``takewhile``), not one Python step each: the ends
+    of a long document's lines can run to tens of thousands.
+
+    >>> _ends(["a", "b", "c"], ["a", "x", "c"])
+    (1, 1)
+    """
     end = min(len(a), len(b))
-    while head < end and a[head] == b[head]:
-        head += 1
-    tail = 0
+    head = (
+        sum(itertools.takewhile(bool, map(operator.eq, a, b)))
+        if end and a[0] == b[0]
+        else 0
+    )
     end -= head
-    while tail < end and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    tail = (
+        min(
+            end,
+            sum(
+                itertools.takewhile(
+                    bool, map(operator.eq, reversed(a), reversed(b))
+                )
+            ),
+        )
+        if end and a[-1] == b[-1]
+        else 0
+    )
     return head, tail
+
+
+def _line_ends(a: str, b: str) -> tuple[int, int]:
+    r"""
+    Return the sizes of the whole lines *a* and *b* start and end with.
+
+    In characters, found in C: the common prefix cut back to just after a
+    line feed, then the common suffix of the rest cut forward to just
+    after one. A line ending in a lone CR is not counted, which only
+    leaves more to the token-by-token search.
+
+    >>> _line_ends("one\ntwo\nsix\n", "one\nten\nsix\n")
+    (4, 4)
+    """
+    if a == b:
+        return len(a), 0
+    head = a.rfind("\n", 0, _common_prefix(a, b)) + 1
+    tail = min(_common_suffix(a, b), len(a) - head, len(b) - head)
+    start_a, start_b = len(a) - tail, len(b) - tail
+    if not tail or (
+        a[start_a - 1 : start_a] in {"", "\n"}
+        and b[start_b - 1 : start_b] in {"", "\n"}
+    ):
+        return head, tail
+    start = a.find("\n", start_a, len(a) - 1)
+    return head, 0 if start < 0 else len(a) - start - 1
 
 
 def _code(index: int) -> str:
@@ -733,6 +797,40 @@ def _unique_anchors(
         n = back[n]
     chain.reverse()
     return chain
+
+
+def _around(
+    anchors: list[tuple[int, int]], m0: int, m1: int, n0: int, n1: int
+) -> list[tuple[str, int, int, int, int]]:
+    """
+    Return the runs of anchored units and the gaps between them, in order.
+
+    *anchors* are pairs of positions in the blocks ``[m0, m1)`` and ``[n0,
+    n1)``, counted from their starts. Anchors next to each other on both
+    sides make one equal run, and empty gaps are left out: an unchanged
+    stretch of a long document is tens of thousands of anchors.
+
+    >>> for run in _around([(0, 0), (1, 1), (3, 2)], 10, 14, 20, 23):
+    ...     print(run)
+    ('equal', 10, 12, 20, 22)
+    ('gap', 12, 13, 22, 22)
+    ('equal', 13, 14, 22, 23)
+    """
+    todo: list[tuple[str, int, int, int, int]] = []
+    i, j = m0, n0
+    for ai, bj in anchors:
+        x, y = m0 + ai, n0 + bj
+        if x == i and y == j and todo and todo[-1][0] == "equal":
+            _, x0, _, y0, _ = todo[-1]
+            todo[-1] = ("equal", x0, x + 1, y0, y + 1)
+        else:
+            if x > i or y > j:
+                todo.append(("gap", i, x, j, y))
+            todo.append(("equal", x, x + 1, y, y + 1))
+        i, j = x + 1, y + 1
+    if i < m1 or j < n1:
+        todo.append(("gap", i, m1, j, n1))
+    return todo
 
 
 def _pair_units(
@@ -896,6 +994,25 @@ class _Differ:
             self._final(a, b, out)
             return
         level = levels[depth]
+        if level == "line":
+            head, tail = _line_ends(a, b)
+            if head or tail:
+                # Lines the texts start or end with are kept without being
+                # split: a long document with a change in one place is
+                # mostly such lines.
+                if head:
+                    out.append((Op.EQUAL, a[:head], a[:head]))
+                self._anchor(
+                    a[head : len(a) - tail],
+                    b[head : len(b) - tail],
+                    depth,
+                    out,
+                )
+                if tail:
+                    out.append(
+                        (Op.EQUAL, a[len(a) - tail :], a[len(a) - tail :])
+                    )
+                return
         ta, tb = tokenize(a, level), tokenize(b, level)
         key = self._key(level)
         ka = ta if key is None else [key(t) for t in ta]
@@ -930,16 +1047,7 @@ class _Differ:
                 else:
                     self._anchor(sub_a, sub_b, depth + 1, out)
                 continue
-            head = 0
-            while i0 + head < i1 and j0 + head < j1:
-                if ka[i0 + head] != kb[j0 + head]:
-                    break
-                head += 1
-            tail = 0
-            while i0 + head < i1 - tail and j0 + head < j1 - tail:
-                if ka[i1 - tail - 1] != kb[j1 - tail - 1]:
-                    break
-                tail += 1
+            head, tail = _ends(ka[i0:i1], kb[j0:j1])
             todo = [("equal", i0, i0 + head, j0, j0 + head)]
             m0, m1, n0, n1 = i0 + head, i1 - tail, j0 + head, j1 - tail
             # Two single units left between equal ends differ: only
@@ -1000,14 +1108,7 @@ class _Differ:
                 if m0 < m1 or n0 < n1:
                     todo.append(("finer", m0, m1, n0, n1))
             else:
-                i, j = m0, n0
-                for ai, bj in anchors:
-                    todo.append(("gap", i, m0 + ai, j, n0 + bj))
-                    todo.append(
-                        ("equal", m0 + ai, m0 + ai + 1, n0 + bj, n0 + bj + 1)
-                    )
-                    i, j = m0 + ai + 1, n0 + bj + 1
-                todo.append(("gap", i, m1, j, n1))
+                todo += _around(anchors, m0, m1, n0, n1)
             todo.append(("equal", i1 - tail, i1, j1 - tail, j1))
             stack.extend(reversed(todo))
 
