@@ -602,11 +602,13 @@ def _replace_unrelated(a: str, b: str, out: list[_Triple]) -> bool:
     if (2 * chunks_a - 1) * (2 * chunks_b - 1) <= _TRIVIAL:
         return False
     if head:
-        out.append((Op.EQUAL, a[:head], a[:head]))
+        kept = a[:head]
+        out.append((Op.EQUAL, kept, kept))
     out.append((Op.DELETE, deleted, ""))
     out.append((Op.INSERT, "", inserted))
     if tail:
-        out.append((Op.EQUAL, a[end_a:], a[end_a:]))
+        kept = a[end_a:]
+        out.append((Op.EQUAL, kept, kept))
     return True
 
 
@@ -1001,7 +1003,8 @@ class _Differ:
                 # split: a long document with a change in one place is
                 # mostly such lines.
                 if head:
-                    out.append((Op.EQUAL, a[:head], a[:head]))
+                    kept = a[:head]
+                    out.append((Op.EQUAL, kept, kept))
                 self._anchor(
                     a[head : len(a) - tail],
                     b[head : len(b) - tail],
@@ -1009,9 +1012,8 @@ class _Differ:
                     out,
                 )
                 if tail:
-                    out.append(
-                        (Op.EQUAL, a[len(a) - tail :], a[len(a) - tail :])
-                    )
+                    kept = a[len(a) - tail :]
+                    out.append((Op.EQUAL, kept, kept))
                 return
         ta, tb = tokenize(a, level), tokenize(b, level)
         key = self._key(level)
