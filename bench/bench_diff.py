@@ -13,10 +13,10 @@ ones are not started where they would obviously run for hours.
 
 Times are CPU time (user + system, git's child process included), so a
 busy machine does not skew the ratios much, and each is the median of
-several runs: 21 at 10 KB, where a run takes milliseconds, down to one at
-10 MB. A capped alternative repeats only while its runs total under a
-second. The capped runs are stopped by wall time, so on a busy machine a
-cap can cut a run short.
+several runs: 21 at 10 KB, where a run takes milliseconds, 7 at 100 KB,
+5 at 1 MB and 3 at 10 MB. A capped alternative repeats only while its
+runs total under a second. The capped runs are stopped by wall time, so
+on a busy machine a cap can cut a run short.
 
 Quality: the tokens revtrack's diff changes (with ``cleanup="none"``)
 against a minimal word diff (diff-match-patch on word tokens, no
@@ -301,9 +301,10 @@ def _ratio(num: float | None, den: float | None) -> str:
 def _repeat(size: int) -> int:
     # Small inputs take milliseconds, which a busy machine moves by a
     # fifth from one run to the next: more runs steady their medians.
+    # The 10 MB / 1 MB ratio divides two medians, so neither is one run.
     if size <= 10_000:
         return 21
-    return 7 if size <= 100_000 else (3 if size <= 1_000_000 else 1)
+    return 7 if size <= 100_000 else (5 if size <= 1_000_000 else 3)
 
 
 def _revtrack(a: str, b: str) -> None:
