@@ -1758,38 +1758,6 @@ class TestWordsSharedAtMost:
         )
 
 
-class TestCommonEnds:
-    """The common prefix and suffix of two strings, in characters."""
-
-    @given(
-        st.text("ab", max_size=70),
-        st.text("ab", max_size=10),
-        st.text("ab", max_size=10),
-    )
-    @example("", "", "")
-    @example("a", "b", "")
-    @example("ab" * 40_000, "a", "b")  # compared in pieces of _PIECE
-    @example("ab" * 40_000, "", "b")
-    @settings(max_examples=300)
-    def test_same_as_comparing_in_turn(
-        self, common: str, x: str, y: str
-    ) -> None:
-        """Long and short ends, one string inside the other, empty ones."""
-        a, b = common + x, common + y
-        assert _naive_prefix(a, b) == diff_module._common_prefix(a, b)
-        a, b = x + common, y + common
-        assert _naive_prefix(a[::-1], b[::-1]) == diff_module._common_suffix(
-            a, b
-        )
-
-
-def _naive_prefix(a: str, b: str) -> int:
-    return next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-        min(len(a), len(b)),
-    )
-
-
 class TestNonBlank:
     """The characters str.split() keeps, counted."""
 

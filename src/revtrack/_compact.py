@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
+from ._strings import common_prefix, common_suffix
 from .exceptions import FormatError, LimitExceededError
 
 if TYPE_CHECKING:
@@ -55,31 +56,6 @@ _GRAM = 8
 # Changed regions larger than this are not searched character by character.
 _MAX_GAP = 1 << 16
 _SEQUENCES = (list, tuple)
-
-
-def _prefix_length(a: str, b: str) -> int:
-    """Return the length of the common prefix of *a* and *b*."""
-    low, high = 0, min(len(a), len(b))
-    # Binary search on slice equality: memcmp speed, log n Python steps.
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[low:mid] == b[low:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
-def _suffix_length(a: str, b: str, limit: int) -> int:
-    """Return the length of the common suffix, at most *limit*."""
-    low, high = 0, min(len(a), len(b), limit)
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[len(a) - mid : len(a) - low] == b[len(b) - mid : len(b) - low]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
 
 
 def _lines(text: str) -> list[str]:
@@ -162,7 +138,7 @@ def _match_chars(
             i += 1
             continue
         j = found
-        length = k + _prefix_length(insert[i + k :], gap[j + k :])
+        length = k + common_prefix(insert[i + k :], gap[j + k :])
         back = 0
         while (
             back < i - pending
@@ -200,8 +176,8 @@ def _trim(
         if gap_start > gap_end:
             continue
         gap = base[gap_start:gap_end]
-        head = _prefix_length(gap, insert)
-        tail = _suffix_length(gap, insert, min(len(gap), len(insert)) - head)
+        head = common_prefix(gap, insert)
+        tail = common_suffix(gap, insert, min(len(gap), len(insert)) - head)
         ops[k - 1] = (before[0], before[1] + head)
         ops[k + 1] = (after[0] - tail, after[1] + tail)
         ops[k] = trimmed = insert[head : len(insert) - tail]
@@ -225,8 +201,8 @@ def make_delta(base: str, text: str) -> Delta:
     >>> make_delta("cat\n" * 9, "")
     ()
     """
-    head = _prefix_length(base, text)
-    tail = _suffix_length(base, text, min(len(base), len(text)) - head)
+    head = common_prefix(base, text)
+    tail = common_suffix(base, text, min(len(base), len(text)) - head)
     # Whole lines only, so a line cut by the prefix or suffix can still
     # be matched elsewhere; _trim() recovers the characters afterwards.
     head = base.rfind("\n", 0, head) + 1

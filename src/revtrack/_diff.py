@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 from diff_match_patch import diff_match_patch
 
+from ._strings import common_prefix, common_suffix
 from ._tokens import GRANULARITIES, count_words, tokenize
 from .exceptions import InvalidRevisionError
 
@@ -302,9 +303,6 @@ _UNRELATED = 0.3
 # ... unless what is left of it once its common ends are set aside has at
 # most this many token pairs, when the exact search costs less than that.
 _TRIVIAL = 64
-# Common prefixes and suffixes are compared in pieces of at most this many
-# characters.
-_PIECE = 1 << 14
 # Blocks that begin or end with this many characters in common are not
 # looked at for that rule before they are tokenised.
 _GLANCE = 8
@@ -564,8 +562,8 @@ def _replace_unrelated(a: str, b: str, out: list[_Triple]) -> bool:
         # Long common ends: an edited block, which is not unrelated.
         return False
     total = len(a) + len(b)
-    head = _common_prefix(a, b)
-    suffix = _common_suffix(a, b)
+    head = common_prefix(a, b)
+    suffix = common_suffix(a, b)
     # The suffix of what follows the prefix (they may overlap).
     tail = min(suffix, len(a) - head, len(b) - head)
     if 4 * (head + tail) >= total:
@@ -610,68 +608,6 @@ def _replace_unrelated(a: str, b: str, out: list[_Triple]) -> bool:
         kept = a[end_a:]
         out.append((Op.EQUAL, kept, kept))
     return True
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """
-    Return the length of the common prefix of *a* and *b*.
-
-    Compares pieces that double in size, so that a short prefix, the
-    common case between rewritten blocks, costs a few comparisons; then
-    pieces of at most _PIECE characters, so that a long one is compared
-    once, in slices small enough to stay in the processor's cache; then
-    halves the last piece to find where the texts part.
-
-    >>> _common_prefix("abcd", "abxd")
-    2
-    """
-    size = min(len(a), len(b))
-    low, step = 0, 1
-    while low < size:
-        high = min(low + step, size)
-        if a[low:high] != b[low:high]:
-            break
-        low, step = high, min(2 * step, _PIECE)
-    else:
-        return size
-    # Invariant: a[:low] == b[:low], and they part before high.
-    high -= 1
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[low:mid] == b[low:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
-def _common_suffix(a: str, b: str) -> int:
-    """
-    Return the length of the common suffix of *a* and *b*.
-
-    The same search as :func:`_common_prefix`, from the ends.
-
-    >>> _common_suffix("abcd", "xbcd")
-    3
-    """
-    size = min(len(a), len(b))
-    end_a, end_b = len(a), len(b)
-    low, step = 0, 1
-    while low < size:
-        high = min(low + step, size)
-        if a[end_a - high : end_a - low] != b[end_b - high : end_b - low]:
-            break
-        low, step = high, min(2 * step, _PIECE)
-    else:
-        return size
-    high -= 1
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[end_a - mid : end_a - low] == b[end_b - mid : end_b - low]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
 
 
 def _shared_size(
@@ -746,8 +682,8 @@ def _line_ends(a: str, b: str) -> tuple[int, int]:
     """
     if a == b:
         return len(a), 0
-    head = a.rfind("\n", 0, _common_prefix(a, b)) + 1
-    tail = min(_common_suffix(a, b), len(a) - head, len(b) - head)
+    head = a.rfind("\n", 0, common_prefix(a, b)) + 1
+    tail = common_suffix(a, b, min(len(a), len(b)) - head)
     start_a, start_b = len(a) - tail, len(b) - tail
     if not tail or (
         a[start_a - 1 : start_a] in {"", "\n"}
@@ -1246,11 +1182,9 @@ class _Differ:
                 else:
                     result.extend(_exact(sub_a, sub_b))
                 continue
-            head = _common_prefix(sub_a, sub_b)
-            tail = min(
-                _common_suffix(sub_a, sub_b),
-                len(sub_a) - head,
-                len(sub_b) - head,
+            head = common_prefix(sub_a, sub_b)
+            tail = common_suffix(
+                sub_a, sub_b, min(len(sub_a), len(sub_b)) - head
             )
             if head or tail:
                 stack.append((True, i1 - tail, i1, 0, 0))
