@@ -8,6 +8,11 @@ many megabytes; this is the one place that answers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 __all__ = ["common_prefix", "common_suffix"]
 
 # Slices compared at once are at most this many characters: a long common
@@ -28,24 +33,9 @@ def common_prefix(a: str, b: str) -> int:
     >>> common_prefix("abcd", "abxd")
     2
     """
-    size = min(len(a), len(b))
-    low, step = 0, 1
-    while low < size:
-        high = min(low + step, size)
-        if a[low:high] != b[low:high]:
-            break
-        low, step = high, min(2 * step, _PIECE)
-    else:
-        return size
-    # Invariant: a[:low] == b[:low], and they part before high.
-    high -= 1
-    while low < high:
-        mid = (low + high + 1) // 2
-        if a[low:mid] == b[low:mid]:
-            low = mid
-        else:
-            high = mid - 1
-    return low
+    return _agreeing(
+        min(len(a), len(b)), lambda low, high: a[low:high] == b[low:high]
+    )
 
 
 def common_suffix(a: str, b: str, limit: int | None = None) -> int:
@@ -61,21 +51,35 @@ def common_suffix(a: str, b: str, limit: int | None = None) -> int:
     2
     """
     size = min(len(a), len(b))
-    if limit is not None:
-        size = min(size, limit)
     end_a, end_b = len(a), len(b)
+    return _agreeing(
+        size if limit is None else min(size, limit),
+        lambda low, high: (
+            a[end_a - high : end_a - low] == b[end_b - high : end_b - low]
+        ),
+    )
+
+
+def _agreeing(size: int, same: Callable[[int, int], bool]) -> int:
+    """
+    Return the largest n up to *size* for which ``same(0, n)`` holds.
+
+    ``same(low, high)`` tells whether the two texts agree on the characters
+    from *low* to *high*, counted from where they are compared.
+    """
     low, step = 0, 1
     while low < size:
         high = min(low + step, size)
-        if a[end_a - high : end_a - low] != b[end_b - high : end_b - low]:
+        if not same(low, high):
             break
         low, step = high, min(2 * step, _PIECE)
     else:
         return size
+    # Invariant: the texts agree up to low, and part before high.
     high -= 1
     while low < high:
         mid = (low + high + 1) // 2
-        if a[end_a - mid : end_a - low] == b[end_b - mid : end_b - low]:
+        if same(low, mid):
             low = mid
         else:
             high = mid - 1
