@@ -882,17 +882,6 @@ class _Differ:
     typography: bool
     deadline: float | None
     budget: _Budget = attrs.field(eq=False, repr=False)
-    # Whether _final() may try _replace_unrelated() on ASCII blocks: a word
-    # diff under semantic cleanup, its tokens compared as they are.
-    ascii_rule: bool = attrs.field(init=False, eq=False, repr=False)
-
-    @ascii_rule.default
-    def _ascii_rule(self) -> bool:
-        return (
-            self.granularity == "word"
-            and self.cleanup == "semantic"
-            and not (self.whitespace or self.case or self.typography)
-        )
 
     def run(self, old: str, new: str) -> list[_Triple]:
         out: list[_Triple] = []
@@ -932,25 +921,17 @@ class _Differ:
             self._final(a, b, out)
             return
         level = levels[depth]
+        kept_tail = ""
         if level == "line":
+            # Lines the texts start or end with are kept without being
+            # split: a long document with a change in one place is mostly
+            # such lines.
             head, tail = _line_ends(a, b)
-            if head or tail:
-                # Lines the texts start or end with are kept without being
-                # split: a long document with a change in one place is
-                # mostly such lines.
-                if head:
-                    kept = a[:head]
-                    out.append((Op.EQUAL, kept, kept))
-                self._anchor(
-                    a[head : len(a) - tail],
-                    b[head : len(b) - tail],
-                    depth,
-                    out,
-                )
-                if tail:
-                    kept = a[len(a) - tail :]
-                    out.append((Op.EQUAL, kept, kept))
-                return
+            if head:
+                kept = a[:head]
+                out.append((Op.EQUAL, kept, kept))
+            kept_tail = a[len(a) - tail :] if tail else ""
+            a, b = a[head : len(a) - tail], b[head : len(b) - tail]
         ta, tb = tokenize(a, level), tokenize(b, level)
         key = self._key(level)
         ka = ta if key is None else [key(t) for t in ta]
@@ -1049,6 +1030,8 @@ class _Differ:
                 todo += _around(anchors, m0, m1, n0, n1)
             todo.append(("equal", i1 - tail, i1, j1 - tail, j1))
             stack.extend(reversed(todo))
+        if kept_tail:
+            out.append((Op.EQUAL, kept_tail, kept_tail))
 
     def _final(self, a: str, b: str, out: list[_Triple]) -> None:
         """Diff *a* and *b* token by token at the diff's own granularity."""
@@ -1058,8 +1041,12 @@ class _Differ:
             if b:
                 out.append((Op.INSERT, "", b))
             return
+        # A word diff under semantic cleanup, its tokens compared as they
+        # are, may replace unrelated ASCII blocks before tokenising them.
         if (
-            self.ascii_rule
+            self.granularity == "word"
+            and self.cleanup == "semantic"
+            and not (self.whitespace or self.case or self.typography)
             and a.isascii()
             and b.isascii()
             and _replace_unrelated(a, b, out)
@@ -1484,17 +1471,6 @@ _ASCII_CLASS = "".join(
     else "o"
     for c in range(128)
 )
-# Two ASCII characters with no token boundary between them: both part of a
-# word, both blanks, or a CR LF line break.
-_JOINED = frozenset(
-    [
-        chr(x) + chr(y)
-        for x in range(128)
-        for y in range(128)
-        if _ASCII_CLASS[x] == _ASCII_CLASS[y] != "o"
-    ]
-    + ["\r\n"]
-)
 _WORD_BYTES = bytes(c for c in range(128) if _ASCII_CLASS[c] == "w")
 # Turns every other byte into a blank, so that a split finds the words.
 _WORDS_APART = bytes.maketrans(
@@ -1572,9 +1548,12 @@ def _ascii_boundary(text: str, index: int) -> bool:
     >>> [i for i in range(7) if _ascii_boundary("ab  c.", i)]
     [0, 2, 4, 5, 6]
     """
-    return (
-        not 0 < index < len(text) or text[index - 1 : index + 1] not in _JOINED
-    )
+    if not 0 < index < len(text):
+        return True
+    pair = text[index - 1 : index + 1]
+    # No boundary inside a word, a run of blanks or a CR LF line break.
+    classes = _ASCII_CLASS[ord(pair[0])] + _ASCII_CLASS[ord(pair[1])]
+    return classes not in {"ww", "bb"} and pair != "\r\n"
 
 
 def _paragraph_pieces(edit: Edit) -> list[Edit]:
