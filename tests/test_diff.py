@@ -1576,6 +1576,42 @@ class TestUniqueAnchors:
         assert [(1, 1)] == diff_module._unique_anchors(a, b)
         assert [] == diff_module._unique_anchors(a, b, blank=False)
 
+    @given(
+        st.lists(st.sampled_from("abcdefgh "), max_size=30),
+        st.lists(st.sampled_from("abcdefgh "), max_size=30),
+        st.booleans(),
+    )
+    @settings(max_examples=500)
+    def test_longest_chain_of_unique_pairs(
+        self, a: list[str], b: list[str], blank: bool
+    ) -> None:
+        """The anchors are a longest chain, in order, of units once in both."""
+        chain = diff_module._unique_anchors(a, b, blank=blank)
+        pairs = [
+            (i, b.index(unit))
+            for i, unit in enumerate(a)
+            if a.count(unit) == b.count(unit) == 1
+            and (blank or not unit.isspace())
+        ]
+        assert set(chain) <= set(pairs)
+        assert all(
+            x0 < x1 and y0 < y1
+            for (x0, y0), (x1, y1) in itertools.pairwise(chain)
+        )
+        # The longest increasing run of b positions, by dynamic programming.
+        longest = [1] * len(pairs)
+        for n, (_, y) in enumerate(pairs):
+            for m in range(n):
+                if pairs[m][1] < y:
+                    longest[n] = max(longest[n], longest[m] + 1)
+        assert len(chain) == max(longest, default=0)
+
+    def test_once(self) -> None:
+        """Units seen once, with where they are, in order; repeats dropped."""
+        assert {"b": 1, "d": 4} == diff_module._once(
+            ["c", "b", "a", "a", "d", "c"]
+        )
+
 
 def _page(*paragraphs: str) -> str:
     """Join paragraphs with blank lines between them."""
@@ -1985,39 +2021,66 @@ class TestAround:
     """Anchored runs and the gaps between them, for the stack of blocks."""
 
     @given(
-        st.lists(st.tuples(st.booleans(), st.booleans()), max_size=30),
+        st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), max_size=30),
         st.integers(0, 5),
         st.integers(0, 5),
+        st.integers(0, 2),
+        st.integers(0, 2),
+        st.randoms(use_true_random=False),
     )
     @settings(max_examples=300)
-    def test_cover_both_blocks_in_order(
-        self, steps: list[tuple[bool, bool]], m0: int, n0: int
+    def test_cover_both_blocks_in_order(  # noqa: PLR0917
+        self,
+        steps: list[tuple[int, int]],
+        m0: int,
+        n0: int,
+        end_a: int,
+        end_b: int,
+        rng: random.Random,
     ) -> None:
-        """Runs tile both blocks; no empty gap; no two runs of one kind."""
+        """
+        Runs tile both blocks; no empty gap; no two runs of one kind.
+
+        Equal runs hold the anchors and the gaps that are the same units
+        on both sides; every gap left differs.
+        """
         # Anchors in increasing order on both sides, some next to each
-        # other, some with units skipped on one side or both.
+        # other, some with units skipped on one side or both. Skipped
+        # units are drawn from two letters, so some gaps are equal.
         anchors, x, y = [], 0, 0
         for skip_a, skip_b in steps:
             x, y = x + skip_a, y + skip_b
             anchors.append((x, y))
             x, y = x + 1, y + 1
-        m1, n1 = m0 + x + 1, n0 + y
-        runs = diff_module._around(anchors, m0, m1, n0, n1)
+        m1, n1 = m0 + x + end_a, n0 + y + end_b
+        ka = [rng.choice("xy") for _ in range(m1)]
+        kb = [rng.choice("xy") for _ in range(n1)]
+        for ai, bj in anchors:
+            ka[m0 + ai] = kb[n0 + bj] = f"anchor {ai}"
+        runs = diff_module._around(anchors, ka, kb, (m0, m1, n0, n1))
         i, j = m0, n0
         for kind, i0, i1, j0, j1 in runs:
             assert (i0, j0) == (i, j)
-            assert (
-                (i1 - i0 == j1 - j0 > 0)
-                if kind == "equal"
-                else (i1 > i0 or j1 > j0)
-            )
+            if kind == "equal":
+                assert i1 - i0 == j1 - j0 > 0
+                assert ka[i0:i1] == kb[j0:j1]
+            else:
+                assert ka[i0:i1] != kb[j0:j1]
             i, j = i1, j1
         assert (i, j) == (m1, n1)
         assert all(
             first[0] != second[0] for first, second in itertools.pairwise(runs)
         )
-        equal = sum(i1 - i0 for kind, i0, i1, _, _ in runs if kind == "equal")
-        assert len(anchors) == equal
+        # Every anchor is in an equal run.
+        inside = {
+            (p, q)
+            for kind, i0, i1, j0, _ in runs
+            if kind == "equal"
+            for p, q in zip(
+                range(i0, i1), range(j0, i1 - i0 + j0), strict=True
+            )
+        }
+        assert {(m0 + ai, n0 + bj) for ai, bj in anchors} <= inside
 
 
 class TestBuildEdits:

@@ -706,20 +706,23 @@ def _unique_anchors(
     if set(a).isdisjoint(b):
         # Rewritten blocks share nothing: no need to count.
         return []
-    count_a = collections.Counter(a)
-    count_b = collections.Counter(b)
-    where_b = {k: j for j, k in enumerate(b) if count_b[k] == 1}
-    pairs = [
-        (i, where_b[k])
-        for i, k in enumerate(a)
+    once_a, once_b = _once(a), _once(b)
+    # In the order of a.
+    both: Iterable[str] = filter(once_b.__contains__, once_a)
+    if not blank:
         # A unique blank line says nothing about what else matches.
-        if count_a[k] == 1 and k in where_b and (blank or not k.isspace())
-    ]
+        both = itertools.filterfalse(str.isspace, both)
+    keys = list(both)
+    js = list(map(once_b.__getitem__, keys))
+    pairs = list(zip(map(once_a.__getitem__, keys), js, strict=True))
+    if all(map(operator.lt, js, itertools.islice(js, 1, None))):
+        # Already in order on both sides: a common case, checked in C.
+        return pairs
     # Longest increasing subsequence of the b positions (patience sorting).
     tails: list[int] = []
     tail_at: list[int] = []
     back: list[int] = []
-    for n, (_, j) in enumerate(pairs):
+    for n, j in enumerate(js):
         slot = bisect.bisect_left(tails, j)
         back.append(tail_at[slot - 1] if slot else -1)
         if slot == len(tails):
@@ -737,36 +740,70 @@ def _unique_anchors(
     return chain
 
 
+def _once(units: Sequence[str]) -> dict[str, int]:
+    """
+    Return where each unit found once in *units* is, in their order.
+
+    Every step is in C: a line-level pass over a long document has tens
+    of thousands of units.
+
+    >>> _once(["a", "b", "a", "c"])
+    {'b': 1, 'c': 3}
+    """
+    counts = collections.Counter(units)
+    # Both dicts have their keys in order of first appearance.
+    where = dict(zip(units, itertools.count()))
+    return dict(
+        itertools.compress(
+            where.items(),
+            map(operator.eq, counts.values(), itertools.repeat(1)),
+        )
+    )
+
+
 def _around(
-    anchors: list[tuple[int, int]], m0: int, m1: int, n0: int, n1: int
+    anchors: list[tuple[int, int]],
+    ka: Sequence[str],
+    kb: Sequence[str],
+    block: tuple[int, int, int, int],
 ) -> list[tuple[str, int, int, int, int]]:
     """
     Return the runs of anchored units and the gaps between them, in order.
 
-    *anchors* are pairs of positions in the blocks ``[m0, m1)`` and ``[n0,
-    n1)``, counted from their starts. Anchors next to each other on both
-    sides make one equal run, and empty gaps are left out: an unchanged
+    *anchors* are pairs of positions in the blocks ``ka[m0:m1]`` and
+    ``kb[n0:n1]`` (*block* is ``(m0, m1, n0, n1)``), counted from their
+    starts. Anchors next to each other on both sides make one equal run,
+    as do anchors with the same units between them (a blank line between
+    two unique paragraphs), and empty gaps are left out: an unchanged
     stretch of a long document is tens of thousands of anchors.
 
-    >>> for run in _around([(0, 0), (1, 1), (3, 2)], 10, 14, 20, 23):
+    >>> anchors = [(0, 0), (1, 1), (4, 3), (5, 4)]
+    >>> for run in _around(anchors, "abcxde", "abyde", (0, 6, 0, 5)):
     ...     print(run)
-    ('equal', 10, 12, 20, 22)
-    ('gap', 12, 13, 22, 22)
-    ('equal', 13, 14, 22, 23)
+    ('equal', 0, 2, 0, 2)
+    ('gap', 2, 4, 2, 3)
+    ('equal', 4, 6, 3, 5)
     """
+    m0, m1, n0, n1 = block
     todo: list[tuple[str, int, int, int, int]] = []
     i, j = m0, n0
     for ai, bj in anchors:
         x, y = m0 + ai, n0 + bj
-        if x == i and y == j and todo and todo[-1][0] == "equal":
-            _, x0, _, y0, _ = todo[-1]
-            todo[-1] = ("equal", x0, x + 1, y0, y + 1)
+        # Both empty, or the same units: no gap to diff.
+        if x - i == y - j and ka[i:x] == kb[j:y]:
+            if todo and todo[-1][0] == "equal":
+                i, j = todo.pop()[1::2]
+            todo.append(("equal", i, x + 1, j, y + 1))
         else:
-            if x > i or y > j:
-                todo.append(("gap", i, x, j, y))
+            todo.append(("gap", i, x, j, y))
             todo.append(("equal", x, x + 1, y, y + 1))
         i, j = x + 1, y + 1
-    if i < m1 or j < n1:
+    if m1 - i == n1 - j and ka[i:m1] == kb[j:n1]:
+        if i < m1:
+            if todo and todo[-1][0] == "equal":
+                i, j = todo.pop()[1::2]
+            todo.append(("equal", i, m1, j, n1))
+    else:
         todo.append(("gap", i, m1, j, n1))
     return todo
 
@@ -1027,7 +1064,7 @@ class _Differ:
                 if m0 < m1 or n0 < n1:
                     todo.append(("finer", m0, m1, n0, n1))
             else:
-                todo += _around(anchors, m0, m1, n0, n1)
+                todo += _around(anchors, ka, kb, (m0, m1, n0, n1))
             todo.append(("equal", i1 - tail, i1, j1 - tail, j1))
             stack.extend(reversed(todo))
         if kept_tail:
