@@ -723,6 +723,13 @@ def _unique_anchors(
     tail_at: list[int] = []
     back: list[int] = []
     for n, j in enumerate(js):
+        if tails and j > tails[-1]:
+            # Past every pile (most values in a run of lines kept in
+            # order): no search.
+            back.append(tail_at[-1])
+            tails.append(j)
+            tail_at.append(n)
+            continue
         slot = bisect.bisect_left(tails, j)
         back.append(tail_at[slot - 1] if slot else -1)
         if slot == len(tails):
