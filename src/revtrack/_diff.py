@@ -794,24 +794,22 @@ def _around(
     m0, m1, n0, n1 = block
     todo: list[tuple[str, int, int, int, int]] = []
     i, j = m0, n0
-    for ai, bj in anchors:
-        x, y = m0 + ai, n0 + bj
+    # Each anchor is one unit long; the blocks' ends close the last gap.
+    stops = itertools.chain(
+        ((m0 + ai, n0 + bj, 1) for ai, bj in anchors), [(m1, n1, 0)]
+    )
+    for x, y, size in stops:
         # Both empty, or the same units: no gap to diff.
         if x - i == y - j and ka[i:x] == kb[j:y]:
             if todo and todo[-1][0] == "equal":
                 i, j = todo.pop()[1::2]
-            todo.append(("equal", i, x + 1, j, y + 1))
+            if x + size > i:
+                todo.append(("equal", i, x + size, j, y + size))
         else:
             todo.append(("gap", i, x, j, y))
-            todo.append(("equal", x, x + 1, y, y + 1))
-        i, j = x + 1, y + 1
-    if m1 - i == n1 - j and ka[i:m1] == kb[j:n1]:
-        if i < m1:
-            if todo and todo[-1][0] == "equal":
-                i, j = todo.pop()[1::2]
-            todo.append(("equal", i, m1, j, n1))
-    else:
-        todo.append(("gap", i, m1, j, n1))
+            if size:
+                todo.append(("equal", x, x + 1, y, y + 1))
+        i, j = x + size, y + size
     return todo
 
 
