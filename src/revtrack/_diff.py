@@ -1602,8 +1602,8 @@ def _paragraph_pieces(edit: Edit) -> list[Edit]:
     r"""
     Split a deletion or insertion of several paragraphs into them.
 
-    Anything else is one piece, as is a text without line breaks (of any
-    kind: a text with CR line endings is split too).
+    Anything else is one piece, as is a text without a CR or LF (the only
+    characters lines end at; a text with CR line endings is split too).
 
     >>> [e.text for e in _paragraph_pieces(Edit(Op.DELETE, "One\n\nTwo"))]
     ['One\n\n', 'Two']
