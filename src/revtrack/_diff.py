@@ -668,6 +668,20 @@ def _ends(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
     return head, tail
 
 
+def _span(units: list[str], start: int, stop: int) -> list[str]:
+    """
+    Return ``units[start:stop]``, or *units* itself when that is all of it.
+
+    Copying a long document's lines touches every one of them, which
+    costs more once they no longer fit in the processor's cache.
+
+    >>> units = ["a", "b"]
+    >>> _span(units, 0, 2) is units, _span(units, 1, 2)
+    (True, ['b'])
+    """
+    return units if start == 0 and stop == len(units) else units[start:stop]
+
+
 def _line_ends(a: str, b: str) -> tuple[int, int]:
     r"""
     Return the sizes of the whole lines *a* and *b* start and end with.
@@ -978,8 +992,6 @@ class _Differ:
         key = self._key(level)
         ka = ta if key is None else [key(t) for t in ta]
         kb = tb if key is None else [key(t) for t in tb]
-        offsets_a = list(itertools.accumulate(map(len, ta), initial=0))
-        offsets_b = list(itertools.accumulate(map(len, tb), initial=0))
         stack: list[tuple[str, int, int, int, int]] = [
             ("gap", 0, len(ta), 0, len(tb))
         ]
@@ -1008,48 +1020,27 @@ class _Differ:
                 else:
                     self._anchor(sub_a, sub_b, depth + 1, out)
                 continue
-            head, tail = _ends(ka[i0:i1], kb[j0:j1])
+            head, tail = _ends(_span(ka, i0, i1), _span(kb, j0, j1))
             todo = [("equal", i0, i0 + head, j0, j0 + head)]
             m0, m1, n0, n1 = i0 + head, i1 - tail, j0 + head, j1 - tail
             # Two single units left between equal ends differ: only
             # larger blocks can hold an anchor.
             anchors = (
-                _unique_anchors(ka[m0:m1], kb[n0:n1], blank=False)
+                _unique_anchors(
+                    _span(ka, m0, m1), _span(kb, n0, n1), blank=False
+                )
                 if m0 < m1 and n0 < n1 and (m1 - m0 > 1 or n1 - n0 > 1)
                 else []
             )
-            work = (offsets_a[m1] - offsets_a[m0]) * (
-                offsets_b[n1] - offsets_b[n0]
-            )
-            pairs = min(m1 - m0, n1 - n0)
-            # Without semantic cleanup every match counts: a block whose
-            # exact diff is affordable (a token is a character, or about
-            # three in the coarser granularities) is not split.
-            per_token = 1 if self.granularity == "char" else _CHARS_PER_TOKEN
-            exact = (
-                self.cleanup != "semantic"
-                and work <= per_token**2 * _LCS_CELLS
-            )
-            if (
-                not anchors
-                and pairs > 1
-                and not exact
-                and (
-                    work > _SPLIT_WORK
-                    or (
-                        # Lines pair up when as many changed; sentences
-                        # only under semantic cleanup, which turns a
-                        # rewritten run of them into replacements anyway.
-                        (
-                            (level == "line" and m1 - m0 == n1 - n0)
-                            or (
-                                level == "sentence"
-                                and self.cleanup == "semantic"
-                            )
-                        )
-                        and work > _PAIR_WORK
-                    )
-                )
+            if anchors:
+                todo += _around(anchors, ka, kb, (m0, m1, n0, n1))
+            elif min(m1 - m0, n1 - n0) > 1 and self._split(
+                level,
+                # The block's size, in characters on each side: measured
+                # here only, as a pass over every unit of a long document
+                # costs more than the few blocks that need it.
+                sum(map(len, ta[m0:m1])) * sum(map(len, tb[n0:n1])),
+                same_count=m1 - m0 == n1 - n0,
             ):
                 # Every line (or sentence) changed: diff them pair by pair,
                 # in order, the last pair taking what is left over, rather
@@ -1065,15 +1056,36 @@ class _Differ:
                     # the search budget on matches it would then drop.
                     aligned=self.cleanup != "semantic",
                 )
-            elif not anchors:
-                if m0 < m1 or n0 < n1:
-                    todo.append(("finer", m0, m1, n0, n1))
-            else:
-                todo += _around(anchors, ka, kb, (m0, m1, n0, n1))
+            elif m0 < m1 or n0 < n1:
+                todo.append(("finer", m0, m1, n0, n1))
             todo.append(("equal", i1 - tail, i1, j1 - tail, j1))
             stack.extend(reversed(todo))
         if kept_tail:
             out.append((Op.EQUAL, kept_tail, kept_tail))
+
+    def _split(self, level: str, work: int, *, same_count: bool) -> bool:
+        """
+        Whether a changed block of *level* units is diffed pair by pair.
+
+        *work* is the product of its sizes in characters, and
+        *same_count* whether as many units changed on both sides.
+        """
+        # Without semantic cleanup every match counts: a block whose exact
+        # diff is affordable (a token is a character, or about three in
+        # the coarser granularities) is not split.
+        per_token = 1 if self.granularity == "char" else _CHARS_PER_TOKEN
+        if self.cleanup != "semantic" and work <= per_token**2 * _LCS_CELLS:
+            return False
+        # Lines pair up when as many changed; sentences only under
+        # semantic cleanup, which turns a rewritten run of them into
+        # replacements anyway.
+        return work > _SPLIT_WORK or (
+            (
+                (level == "line" and same_count)
+                or (level == "sentence" and self.cleanup == "semantic")
+            )
+            and work > _PAIR_WORK
+        )
 
     def _final(self, a: str, b: str, out: list[_Triple]) -> None:
         """Diff *a* and *b* token by token at the diff's own granularity."""
