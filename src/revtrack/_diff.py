@@ -39,7 +39,7 @@ import operator
 import re
 import sys
 import time
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import attrs
 from diff_match_patch import diff_match_patch
@@ -721,14 +721,25 @@ def _unique_anchors(
         # Rewritten blocks share nothing: no need to count.
         return []
     once_a, once_b = _once(a), _once(b)
-    # In the order of a.
-    both: Iterable[str] = filter(once_b.__contains__, once_a)
+    # In the order of a, each unit looked up once: finding a unit in b
+    # compares the two character by character, which on a long document
+    # is most of the cost.
+    found = list(map(once_b.get, once_a))
+    shared = list(map(operator.is_not, found, itertools.repeat(None)))
     if not blank:
         # A unique blank line says nothing about what else matches.
-        both = itertools.filterfalse(str.isspace, both)
-    keys = list(both)
-    js = list(map(once_b.__getitem__, keys))
-    pairs = list(zip(map(once_a.__getitem__, keys), js, strict=True))
+        shared = list(
+            map(
+                operator.and_,
+                shared,
+                map(operator.not_, map(str.isspace, once_a)),
+            )
+        )
+    # Only the units found in b are left, so no None.
+    js = cast("list[int]", list(itertools.compress(found, shared)))
+    pairs = list(
+        zip(itertools.compress(once_a.values(), shared), js, strict=True)
+    )
     if all(map(operator.lt, js, itertools.islice(js, 1, None))):
         # Already in order on both sides: a common case, checked in C.
         return pairs
