@@ -25,14 +25,17 @@ def common_prefix(a: str, b: str) -> int:
     """
     Return the length of the common prefix of *a* and *b*.
 
-    Compares pieces that double in size, so that a short prefix costs a
-    few comparisons; then pieces of at most 16,384 characters, so that a
-    long one is compared once; then halves the last piece to find where
-    the texts part.
+    Texts that differ at their first character cost one comparison
+    (most blocks a diff compares do). Otherwise compares pieces that
+    double in size, so that a short prefix costs a few comparisons; then
+    pieces of at most 16,384 characters, so that a long one is compared
+    once; then halves the last piece to find where the texts part.
 
     >>> common_prefix("abcd", "abxd")
     2
     """
+    if a[:1] != b[:1]:
+        return 0
     return _agreeing(
         min(len(a), len(b)), lambda low, high: a[low:high] == b[low:high]
     )
@@ -50,6 +53,8 @@ def common_suffix(a: str, b: str, limit: int | None = None) -> int:
     >>> common_suffix("abcd", "xbcd", 2)
     2
     """
+    if a[-1:] != b[-1:] or limit == 0:
+        return 0
     size = min(len(a), len(b))
     end_a, end_b = len(a), len(b)
     return _agreeing(
