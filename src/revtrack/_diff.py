@@ -1050,7 +1050,8 @@ class _Differ:
                 # The block's size, in characters on each side: measured
                 # here only, as a pass over every unit of a long document
                 # costs more than the few blocks that need it.
-                sum(map(len, ta[m0:m1])) * sum(map(len, tb[n0:n1])),
+                sum(map(len, _span(ta, m0, m1)))
+                * sum(map(len, _span(tb, n0, n1))),
                 same_count=m1 - m0 == n1 - n0,
             ):
                 # Every line (or sentence) changed: diff them pair by pair,
