@@ -1522,7 +1522,7 @@ def _rough_bag(text: str) -> tuple[list[bytes], int]:
     >>> _rough_bag("Hello,  hello!")
     ([b'hello', b'hello'], 4)
     """
-    words = _ascii_words(text.lower())
+    words = _ascii_words(text.lower().encode("ascii"))
     return words, len(text) - len(b"".join(words))
 
 
@@ -1559,19 +1559,18 @@ def _ascii_tokens(text: str) -> tuple[list[bytes], bytes]:
     >>> _ascii_tokens("Hello,  world!\n")
     ([b'Hello', b'world'], b',!')
     """
-    return _ascii_words(text), text.encode("ascii").translate(
-        None, _WORDS_AND_BLANKS
-    )
+    raw = text.encode("ascii")
+    return _ascii_words(raw), raw.translate(None, _WORDS_AND_BLANKS)
 
 
-def _ascii_words(text: str) -> list[bytes]:
+def _ascii_words(raw: bytes) -> list[bytes]:
     """
-    Return the words of ASCII *text* (its runs of word characters), in order.
+    Return the words of ASCII text *raw* (its runs of word characters).
 
-    >>> _ascii_words("it's x_1")
+    >>> _ascii_words(b"it's x_1")
     [b'it', b's', b'x_1']
     """
-    return text.encode("ascii").translate(_WORDS_APART).split()
+    return raw.translate(_WORDS_APART).split()
 
 
 def _words_shared_at_most(a: list[bytes], b: list[bytes]) -> int:
