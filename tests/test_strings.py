@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from revtrack._strings import common_prefix, common_suffix
+from revtrack._strings import common_ends, common_prefix, common_suffix
 
 
 def _naive_prefix(a: str, b: str) -> int:
@@ -52,3 +52,13 @@ class TestCommonEnds:
         a, b = x + common, y + common
         whole = _naive_prefix(a[::-1], b[::-1])
         assert min(whole, limit) == common_suffix(a, b, limit)
+
+    @given(st.text("ab", max_size=40), st.text("ab", max_size=40))
+    @example("abab", "ab")  # the suffix would overlap the prefix
+    @settings(max_examples=300)
+    def test_ends_do_not_overlap(self, a: str, b: str) -> None:
+        """The prefix in full, then the longest suffix of what it leaves."""
+        head, tail = common_ends(a, b)
+        assert _naive_prefix(a, b) == head
+        rest_a, rest_b = a[head:], b[head:]
+        assert _naive_prefix(rest_a[::-1], rest_b[::-1]) == tail

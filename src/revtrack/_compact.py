@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
-from ._strings import common_prefix, common_suffix
+from ._strings import common_ends, common_prefix
 from .exceptions import FormatError, LimitExceededError
 
 if TYPE_CHECKING:
@@ -176,8 +176,7 @@ def _trim(
         if gap_start > gap_end:
             continue
         gap = base[gap_start:gap_end]
-        head = common_prefix(gap, insert)
-        tail = common_suffix(gap, insert, min(len(gap), len(insert)) - head)
+        head, tail = common_ends(gap, insert)
         ops[k - 1] = (before[0], before[1] + head)
         ops[k + 1] = (after[0] - tail, after[1] + tail)
         ops[k] = trimmed = insert[head : len(insert) - tail]
@@ -201,8 +200,7 @@ def make_delta(base: str, text: str) -> Delta:
     >>> make_delta("cat\n" * 9, "")
     ()
     """
-    head = common_prefix(base, text)
-    tail = common_suffix(base, text, min(len(base), len(text)) - head)
+    head, tail = common_ends(base, text)
     # Whole lines only, so a line cut by the prefix or suffix can still
     # be matched elsewhere; _trim() recovers the characters afterwards.
     head = base.rfind("\n", 0, head) + 1

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Literal, cast
 import attrs
 from diff_match_patch import diff_match_patch
 
-from ._strings import common_prefix, common_suffix
+from ._strings import common_ends, common_prefix, common_suffix
 from ._tokens import GRANULARITIES, count_words, tokenize
 from .exceptions import InvalidRevisionError
 
@@ -1235,10 +1235,7 @@ class _Differ:
                 else:
                     result.extend(_exact(sub_a, sub_b))
                 continue
-            head = common_prefix(sub_a, sub_b)
-            tail = common_suffix(
-                sub_a, sub_b, min(len(sub_a), len(sub_b)) - head
-            )
+            head, tail = common_ends(sub_a, sub_b)
             if head or tail:
                 stack.append((True, i1 - tail, i1, 0, 0))
                 stack.append(

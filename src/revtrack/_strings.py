@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["common_prefix", "common_suffix"]
+__all__ = ["common_ends", "common_prefix", "common_suffix"]
 
 # Slices compared at once are at most this many characters: a long common
 # run is compared piece by piece, each piece once, in slices small enough
@@ -63,6 +63,22 @@ def common_suffix(a: str, b: str, limit: int | None = None) -> int:
             a[end_a - high : end_a - low] == b[end_b - high : end_b - low]
         ),
     )
+
+
+def common_ends(a: str, b: str) -> tuple[int, int]:
+    """
+    Return the lengths of the common prefix and suffix of *a* and *b*.
+
+    The suffix is taken from what the prefix leaves, so the two never
+    overlap and ``a[head : len(a) - tail]`` is what differs.
+
+    >>> common_ends("abab", "ab")
+    (2, 0)
+    >>> common_ends("one two", "one, two")
+    (3, 4)
+    """
+    head = common_prefix(a, b)
+    return head, common_suffix(a, b, min(len(a), len(b)) - head)
 
 
 def _agreeing(size: int, same: Callable[[int, int], bool]) -> int:
