@@ -1025,11 +1025,9 @@ class _Differ:
                         self._final(ta[i], tb[j], out)
                 continue
             if kind == "finer":
-                sub_a, sub_b = "".join(ta[i0:i1]), "".join(tb[j0:j1])
-                if depth + 1 == len(levels):
-                    self._final(sub_a, sub_b, out)
-                else:
-                    self._anchor(sub_a, sub_b, depth + 1, out)
+                self._anchor(
+                    "".join(ta[i0:i1]), "".join(tb[j0:j1]), depth + 1, out
+                )
                 continue
             head, tail = _ends(_span(ka, i0, i1), _span(kb, j0, j1))
             todo = [("equal", i0, i0 + head, j0, j0 + head)]
