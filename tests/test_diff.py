@@ -717,9 +717,14 @@ class TestMemoryBound:
         assert _peak(old, _join(paragraphs)) <= 4
 
     def test_unrelated(self) -> None:
-        """200 KB, unrelated texts of one vocabulary: at most 40x."""
+        """
+        200 KB, unrelated texts of one vocabulary: at most 12x.
+
+        Measured at 9.2x, the same under every hash seed tried; with the
+        pairing of paragraphs and sentences turned off, 40x.
+        """
         old, new = _join(_prose(1, 200_000)), _join(_prose(3, 200_000))
-        assert _peak(old, new) <= 40
+        assert _peak(old, new) <= 12
 
     def test_exact_search_table(self) -> None:
         """
