@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fractions
 import hashlib
 import itertools
 import json
@@ -2403,20 +2404,31 @@ class TestPackingBounds:
             blobs[1].startswith(b"\x78"),
         )
 
-    def test_threshold(self) -> None:
-        """At 1.1 times LZMA2's size plus 16 bytes zlib stays; past it, not."""
-        chosen: list[tuple[float, bool]] = []
-        for count in range(200, 260):
-            data = _noise_block(count)
-            quick = zlib.compress(data, 9)
-            threshold = len(_store._pack(data)) * 1.1 + 16
+    def test_threshold(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """
+        A delta stays zlib at the threshold exactly, not a byte past it.
+
+        The threshold is 1.1 times LZMA2's size plus 16 bytes. Rather than
+        relying on data whose compressed sizes fall on it (which depends
+        on the zlib and liblzma builds), the slack is set, as an exact
+        fraction, to put the threshold on zlib's size and a byte below.
+        """
+        data = _noise_block(230)
+        quick = zlib.compress(data, 9)
+        lzma_size = len(_store._pack(data))
+        chosen = []
+        for margin in (16, 17):
+            slack = fractions.Fraction(len(quick) - margin, lzma_size)
+            monkeypatch.setattr(_store, "_ZLIB_SLACK", slack)
             packed = _store._pack(data, delta=True)
             assert data == _store._unpack(packed, limit=len(data))
-            chosen.append((len(quick) - threshold, packed == quick))
-        # The examples reach the threshold exactly and a byte past it.
-        overs = {over for over, _ in chosen}
-        assert (True, True) == (0.0 in overs, any(0 < o <= 1 for o in overs))
-        assert [(over, over <= 0) for over, _ in chosen] == chosen
+            chosen.append(
+                (len(quick) - (lzma_size * slack + 16), packed == quick)
+            )
+        assert [
+            (fractions.Fraction(0), True),
+            (fractions.Fraction(1), False),
+        ] == chosen
 
     def test_heads_best_level(self, tmp_path: Path) -> None:
         """Head deltas are zlib at its best compression, as its header says."""
