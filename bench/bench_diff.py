@@ -372,6 +372,8 @@ def main() -> None:
     times: dict[tuple[str, str], float] = {}
     in_turn: dict[str, float] = {}
     both = least <= SIZES["1MB"] < SIZES["10MB"] <= limit
+    # The 1 MB pairs, kept for the runs in turn at 10 MB.
+    small: dict[str, tuple[str, str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for label, size in SIZES.items():
             if not least <= size <= limit:
@@ -382,10 +384,12 @@ def main() -> None:
                 times[label, case] = ours
                 rows.append(row)
                 print(" | ".join(row), flush=True)
+                if label == "1MB" and both:
+                    small[case] = pair
                 if label == "10MB" and both:
                     # While the 10 MB pair is at hand: it takes seconds
                     # to make.
-                    in_turn[case] = scaling(case, pair)
+                    in_turn[case] = scaling(small.pop(case), pair)
     print()
     headers = [
         "size",
@@ -429,15 +433,17 @@ def _verdict(ratio: float) -> str:
     return "met" if ratio <= 12 else "NOT met"
 
 
-def scaling(case: str, large: tuple[str, str], *, rounds: int = 3) -> float:
+def scaling(
+    small: tuple[str, str], large: tuple[str, str], *, rounds: int = 3
+) -> float:
     """
-    Return the ratio of revtrack's median times at 10 MB and 1 MB.
+    Return the ratio of revtrack's median times on *large* and *small*.
 
-    *large* is the 10 MB pair of *case*. The runs alternate, three at
-    1 MB then one at 10 MB, *rounds* times, so that a change in the
-    machine's load over the minutes a run takes falls on both sizes alike.
+    The pairs are one case's at 10 MB and 1 MB. The runs alternate, three
+    on *small* then one on *large*, *rounds* times, so that a change in
+    the machine's load over the minutes a run takes falls on both sizes
+    alike.
     """
-    small = make_pair(case, SIZES["1MB"])
     ones: list[float] = []
     tens: list[float] = []
     for _ in range(rounds):
