@@ -2079,11 +2079,9 @@ class TestAround:
         # Every anchor is in an equal run.
         inside = {
             (p, q)
-            for kind, i0, i1, j0, _ in runs
+            for kind, i0, i1, j0, j1 in runs
             if kind == "equal"
-            for p, q in zip(
-                range(i0, i1), range(j0, i1 - i0 + j0), strict=True
-            )
+            for p, q in zip(range(i0, i1), range(j0, j1), strict=True)
         }
         assert {(m0 + ai, n0 + bj) for ai, bj in anchors} <= inside
 
