@@ -888,6 +888,54 @@ class TestMoveChoice:
         d = diff(old, new)
         assert [edited] == [d.edits[m.destination].text for m in d.moves]
 
+    # Three chunks kept, eleven links each changed in one word: similar
+    # enough as text, though most of its chunks changed.
+    _LINKS = (
+        "See also these "
+        + " ".join(f"https://example.org/docs/part-{n}" for n in range(11))
+        + "\n"
+    )
+
+    def test_spared_chunks(self) -> None:
+        """
+        A block whose rarer chunks mostly changed may still be a move.
+
+        Its fourteen chunks are found in no other insertion, and three in
+        its edited copy: 2 x 3 is 0.75 x (14 - 6), just enough once six
+        are spared.
+        """
+        intro, one, two, end = self._REST
+        edited = self._LINKS.replace("/docs/", "/doc/")
+        old = intro + self._LINKS + one + two + end
+        new = intro + one + two + edited + end
+        d = diff(old, new)
+        assert [(self._LINKS, edited)] == [
+            (d.edits[m.source].text, d.edits[m.destination].text)
+            for m in d.moves
+        ]
+        with mock.patch.object(diff_module, "_SPARED", 5):
+            assert not diff(old, new).moves
+
+    def test_chunks_found_nowhere_count(self) -> None:
+        """
+        A block that shares a few chunks by chance is not compared at all.
+
+        The deletion shares two of its fourteen chunks with the one
+        insertion, which is all of those found there, but 2 x 2 is less
+        than 0.75 x (14 - 6).
+        """
+        intro, one, two, end = self._REST
+        other = "See also " + "other words " * 30 + "here.\n"
+        old = intro + self._LINKS + one + two + end
+        new = intro + one + two + other + end
+        bound = mock.Mock(wraps=diff_module._words_shared_at_most)
+        with mock.patch.object(diff_module, "_words_shared_at_most", bound):
+            assert not diff(old, new).moves
+            assert 0 == bound.call_count
+            with mock.patch.object(diff_module, "_SPARED", 11):
+                assert not diff(old, new).moves
+            assert 1 == bound.call_count
+
 
 class TestStatsFields:
     """Diff.stats counts every field exactly on hand-made edits."""

@@ -308,6 +308,10 @@ _TRIVIAL = 64
 _GLANCE = 8
 # Words in more insertions than this are too common to suggest a move.
 _COMMON = 16
+# Chunks a block may lose beyond what the move threshold allows and still
+# be voted a move: a short block whose one long chunk (a link, a tag)
+# changed may keep most of its characters.
+_SPARED = 6
 _MIN_MOVE = 16  # a moved block has at least this many non-space characters
 
 _TYPOGRAPHY = str.maketrans(
@@ -1391,6 +1395,7 @@ def _find_moves(
         for token, found in everywhere.items()
         if len(found) <= _COMMON
     }
+    common = everywhere.keys() - postings.keys()
     # Edits with the same count of equal edits before them are neighbours
     # in one replacement, not a move.
     region = list(
@@ -1399,14 +1404,17 @@ def _find_moves(
     used: set[int] = set()
     pairs: list[tuple[int, int, list[Edit]]] = []
     for s in sources:
+        own = chunks(s)
         lists = list(
-            map(postings.__getitem__, filter(postings.__contains__, chunks(s)))
+            map(postings.__getitem__, filter(postings.__contains__, own))
         )
         votes = collections.Counter(itertools.chain.from_iterable(lists))
         # A block that kept as much as the threshold asks shares most of
         # its rarer chunks with its destination; a few in common are a
-        # coincidence of two unrelated blocks.
-        enough = threshold * len(lists) / 2
+        # coincidence of two unrelated blocks. Its rarer chunks found in no
+        # insertion count against it too, all but _SPARED of them.
+        rarer = len(own) - len(common.intersection(own))
+        enough = threshold * max(len(lists), rarer - _SPARED) / 2
         if not votes or max(votes.values()) < enough:
             continue
         text = edits[s].text
