@@ -2070,6 +2070,105 @@ class TestLineEnds:
         assert max(split) < 100
 
 
+class TestMovedPast:
+    """A block of lines moved past a long unchanged run, found in C."""
+
+    # 70 KB of distinct lines, more than _MOVED_PAST.
+    _REST = "".join(f"Line {n} of the text that stays.\n" for n in range(2200))
+    _PIECES = (
+        "Moved line.\n",
+        "Another one here\n",
+        "\n",
+        "x\r\n",
+        "no line break",
+        "Line 5 of the text that stays.\n",
+        "Line 0 of the text that stays.\n",
+        "Line 2199 of the text that stays.\n",
+    )
+
+    @given(
+        st.lists(st.sampled_from(_PIECES), max_size=5).map("".join),
+        st.lists(st.sampled_from(_PIECES), max_size=5).map("".join),
+        st.booleans(),
+        options,
+    )
+    @example("Moved line.\n", "Moved line.\n", True, {})  # noqa: FBT003
+    @settings(max_examples=150)
+    def test_same_diff_as_the_search(
+        self, moved: str, put: str, down: bool, opts: dict[str, Any]
+    ) -> None:
+        """Lines taken from one end and put at the other: the same diff."""
+        a, b = (
+            (moved + self._REST, self._REST + put)
+            if down
+            else (self._REST + moved, put + self._REST)
+        )
+        d = diff(a, b, **opts)
+        with mock.patch.object(diff_module, "_moved_past", return_value=False):
+            assert d == diff(a, b, **opts)
+
+    @pytest.mark.parametrize("down", [True, False])
+    def test_moved_paragraph_not_split(
+        self, monkeypatch: pytest.MonkeyPatch, *, down: bool
+    ) -> None:
+        """A paragraph moved past the rest splits no line of the rest."""
+        paragraph = "A paragraph that moves to the other end.\n\n"
+        a, b = (
+            (paragraph + self._REST, self._REST + paragraph)
+            if down
+            else (self._REST + paragraph, paragraph + self._REST)
+        )
+        split: list[int] = []
+        real = tokenize
+
+        def spy(text: str, granularity: str = "word") -> list[str]:
+            split.append(len(text))
+            return real(text, granularity)
+
+        monkeypatch.setattr(diff_module, "tokenize", spy)
+        d = diff(a, b)
+        expected = [
+            ("DELETE", paragraph),
+            ("EQUAL", self._REST),
+            ("INSERT", paragraph),
+        ]
+        assert (expected if down else expected[::-1]) == ops(d)
+        assert 1 == len(d.moves)
+        assert max(split) <= len(paragraph)
+
+    def test_no_empty_runs(self) -> None:
+        """Lines taken away and none put back: no empty insertion."""
+        out: list[Any] = []
+        assert diff_module._moved_past("p\n" + self._REST, self._REST, out)
+        assert [
+            (Op.DELETE, "p\n", ""),
+            (Op.EQUAL, self._REST, self._REST),
+        ] == out
+
+    @pytest.mark.parametrize(
+        ("a", "b"),
+        [
+            # What stays is below _MOVED_PAST.
+            ("p\n" + _REST[:60000], _REST[:60000] + "q\n"),
+            # The first line is found, but inside a line.
+            ("p\nxLine 0" + _REST[6:], _REST + "q\n"),
+            # The rest is not the same on both sides.
+            ("p\n" + _REST, _REST.replace("Line 9 ", "Line nine ") + "q\n"),
+            # What moved is more than half of what stays.
+            ("p\n" * 20000 + _REST, _REST + "q\n" * 20000),
+            # No line ends.
+            ("p " + _REST.replace("\n", " "), _REST.replace("\n", " ") + "q"),
+        ],
+    )
+    def test_not_moved_past(self, a: str, b: str) -> None:
+        """Anything else is left to the search, with nothing emitted."""
+        out: list[Any] = []
+        assert not diff_module._moved_past(a, b, out)
+        assert not diff_module._moved_past(b, a, out)
+        assert [] == out
+        assert (a, b) == (diff(a, b).old, diff(a, b).new)
+
+
 class TestAround:
     """Anchored runs and the gaps between them, for the stack of blocks."""
 

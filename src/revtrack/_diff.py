@@ -313,6 +313,11 @@ _COMMON = 16
 # changed may keep most of its characters.
 _SPARED = 6
 _MIN_MOVE = 16  # a moved block has at least this many non-space characters
+# A block of lines moved past at least this many characters of unchanged
+# ones is found without splitting them into lines (see _moved_past). Below
+# it the search costs little, and it may align the lines around the block
+# more finely than keeping all the unchanged ones whole.
+_MOVED_PAST = 1 << 16
 
 _TYPOGRAPHY = str.maketrans(
     dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035", "'")
@@ -712,6 +717,52 @@ def _line_ends(a: str, b: str) -> tuple[int, int]:
     return head, 0 if start < 0 else len(a) - start - 1
 
 
+def _moved_past(a: str, b: str, out: list[_Triple]) -> bool:
+    r"""
+    Emit the runs of a block of lines moved past a long run of others.
+
+    *a* and *b* start with a line and differ in their first and last
+    lines. If the lines of *a* from one on are the first lines of *b*
+    (or the other way round), at least _MOVED_PAST characters and twice
+    what is left on both sides, the change is the lines before them
+    moved or replaced by the lines after them: a paragraph moved far down
+    a long document, found by one search and one comparison in C instead
+    of splitting both texts into lines. Returns False, emitting nothing,
+    otherwise.
+
+    >>> out = []
+    >>> rest = "".join(f"Line {n}.\n" for n in range(8000))
+    >>> _moved_past("Moved.\n" + rest, rest + "Moved.\n", out)
+    True
+    >>> [(op.name, len(old), len(new)) for op, old, new in out]
+    [('DELETE', 7, 0), ('EQUAL', 86890, 86890), ('INSERT', 0, 7)]
+    """
+    if min(len(a), len(b)) < _MOVED_PAST:
+        return False
+    for down, (old, new) in enumerate(((b, a), (a, b))):
+        first = new.find("\n") + 1
+        at = old.find(new[:first]) if first else -1
+        if at <= 0 or old[at - 1] != "\n":
+            continue
+        kept = old[at:]
+        # Small beside what it moved past, so keeping that whole is
+        # the diff the search would find too.
+        moved = len(old) + len(new) - 2 * len(kept)
+        if len(kept) < max(_MOVED_PAST, 2 * moved) or not (
+            new.startswith(kept)
+        ):
+            continue
+        before, after = old[:at], new[len(kept) :]
+        runs = [
+            (Op.DELETE, before, "") if down else (Op.INSERT, "", before),
+            (Op.EQUAL, kept, kept),
+            (Op.INSERT, "", after) if down else (Op.DELETE, after, ""),
+        ]
+        out.extend(run for run in runs if run[1] or run[2])
+        return True
+    return False
+
+
 def _code(index: int) -> str:
     """Return the character standing for the token numbered *index*."""
     return chr(index if index < _SURROGATES else index + 0x800)
@@ -1003,6 +1054,10 @@ class _Differ:
                 out.append((Op.EQUAL, kept, kept))
             kept_tail = a[len(a) - tail :] if tail else ""
             a, b = a[head : len(a) - tail], b[head : len(b) - tail]
+            if self._key(level) is None and _moved_past(a, b, out):
+                if kept_tail:
+                    out.append((Op.EQUAL, kept_tail, kept_tail))
+                return
         ta, tb = tokenize(a, level), tokenize(b, level)
         key = self._key(level)
         ka = ta if key is None else [key(t) for t in ta]
