@@ -1450,7 +1450,6 @@ def _find_moves(
         for token, found in everywhere.items()
         if len(found) <= _COMMON
     }
-    common = everywhere.keys() - postings.keys()
     # Edits with the same count of equal edits before them are neighbours
     # in one replacement, not a move.
     region = list(
@@ -1467,8 +1466,9 @@ def _find_moves(
         # A block that kept as much as the threshold asks shares most of
         # its rarer chunks with its destination; a few in common are a
         # coincidence of two unrelated blocks. Its rarer chunks found in no
-        # insertion count against it too, all but _SPARED of them.
-        rarer = len(own) - len(common.intersection(own))
+        # insertion count against it too, all but _SPARED of them: all its
+        # chunks but those found, and found too often to be in postings.
+        rarer = len(own) - sum(map(everywhere.__contains__, own)) + len(lists)
         enough = threshold * max(len(lists), rarer - _SPARED) / 2
         if not votes or max(votes.values()) < enough:
             continue
