@@ -1043,6 +1043,7 @@ class _Differ:
             self._final(a, b, out)
             return
         level = levels[depth]
+        key = self._key(level)
         kept_tail = ""
         if level == "line":
             # Lines the texts start or end with are kept without being
@@ -1054,12 +1055,13 @@ class _Differ:
                 out.append((Op.EQUAL, kept, kept))
             kept_tail = a[len(a) - tail :] if tail else ""
             a, b = a[head : len(a) - tail], b[head : len(b) - tail]
-            if self._key(level) is None and _moved_past(a, b, out):
+            # Compared as they are, the lines may be a block moved past
+            # all the others.
+            if key is None and _moved_past(a, b, out):
                 if kept_tail:
                     out.append((Op.EQUAL, kept_tail, kept_tail))
                 return
         ta, tb = tokenize(a, level), tokenize(b, level)
-        key = self._key(level)
         ka = ta if key is None else [key(t) for t in ta]
         kb = tb if key is None else [key(t) for t in tb]
         stack: list[tuple[str, int, int, int, int]] = [
