@@ -9,6 +9,7 @@ import itertools
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -294,6 +295,74 @@ class TestNormalisation:
             ignore_whitespace=True,
         )
         assert [("a  b\n", "a b \n")] == [(e.old, e.text) for e in d.ignored]
+
+    @given(
+        texts,
+        st.lists(
+            st.text(alphabet=" \t\u00a0\u2003", min_size=1, max_size=4),
+            min_size=1,
+            max_size=8,
+        ),
+        st.sampled_from(GRANULARITIES),
+        st.sampled_from(CLEANUPS),
+    )
+    @example("a  b\tc", [" "], "char", "semantic")
+    @settings(max_examples=300)
+    def test_any_run_of_spaces(
+        self, text: str, runs: list[str], granularity: str, cleanup: str
+    ) -> None:
+        """Within lines, any run of whitespace equals any other."""
+        pieces = re.split(r"([^\S\r\n]+)", text)
+        other = "".join(
+            runs[i % len(runs)] if i % 2 else piece
+            for i, piece in enumerate(pieces)
+        )
+        d = diff(
+            text,
+            other,
+            granularity=granularity,  # type: ignore[arg-type]
+            cleanup=cleanup,  # type: ignore[arg-type]
+            ignore_whitespace=True,
+        )
+        assert (text, other) == (d.old, d.new)
+        assert not d.changed
+
+    @pytest.mark.parametrize("granularity", ["word", "char"])
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("a\n\nb", "a\nb"),
+            ("one two\n\nthree", "one two three"),
+            ("a \n b", "a b"),
+            (
+                "The cat sat on the mat. The dog ran away.\n\nNext.\n",
+                "The cat sat on the\nmat. The dog\nran away.\n\n\nNext.\n",
+            ),
+        ],
+    )
+    def test_line_breaks_are_whitespace(
+        self, old: str, new: str, granularity: str
+    ) -> None:
+        """Words and characters: blank lines and re-wrapping are ignored."""
+        d = diff(
+            old,
+            new,
+            granularity=granularity,  # type: ignore[arg-type]
+            ignore_whitespace=True,
+        )
+        assert (False, old, new) == (d.changed, d.old, d.new)
+        assert d.ignored
+
+    def test_blank_line_around_lines(self) -> None:
+        """Coarse units: a blank line added is spacing around a line."""
+        d = diff(
+            "One\nTwo\n",
+            "One\n\nTwo\n",
+            granularity="line",
+            ignore_whitespace=True,
+        )
+        assert not d.changed
+        assert [("One\n", "One\n\n")] == [(e.old, e.text) for e in d.ignored]
 
     def test_ignore_typography(self) -> None:
         """Curly quotes, dashes and non-breaking spaces match plain ones."""
@@ -2009,6 +2078,58 @@ _line_texts = st.lists(
 ).map("".join)
 
 
+def _split_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Return the sizes of the texts the diff tokenises from now on."""
+    split: list[int] = []
+    real = tokenize
+
+    def spy(text: str, granularity: str = "word") -> list[str]:
+        split.append(len(text))
+        return real(text, granularity)
+
+    monkeypatch.setattr(diff_module, "tokenize", spy)
+    return split
+
+
+class TestJoinBlanks:
+    """Whitespace gathered into runs before it is compared."""
+
+    @given(
+        st.lists(
+            st.sampled_from(["a", "b c", " ", "\n", "\t ", "\r\n", " d"])
+        ),
+        st.sampled_from(GRANULARITIES),
+    )
+    def test_runs_whole(self, tokens: list[str], level: str) -> None:
+        """The same text; no run cut between two tokens."""
+        joined = diff_module._join_blanks(tokens, level)
+        assert "".join(tokens) == "".join(joined)
+        assert all(joined)
+        for left, right in itertools.pairwise(joined):
+            if level in {"word", "char"}:
+                assert not (left.isspace() and right.isspace())
+            else:
+                assert not right[:1].isspace()
+
+
+class TestWholeBlankRuns:
+    """Kept lines give back what would cut a run of whitespace."""
+
+    @given(_line_texts, _line_texts, _line_texts, _line_texts)
+    @settings(max_examples=300)
+    def test_no_run_cut(self, head: str, x: str, y: str, tail: str) -> None:
+        """After the kept head, and at the kept tail, no whitespace."""
+        a, b = head + x + tail, head + y + tail
+        start, end = diff_module._line_ends(a, b)
+        start, end = diff_module._whole_blank_runs(a, b, start, end)
+        assert start + end <= min(len(a), len(b))
+        assert a[:start] == b[:start]
+        assert a[len(a) - end :] == b[len(b) - end :]
+        assert not (a[start : start + 1].isspace() and start)
+        assert not (b[start : start + 1].isspace() and start)
+        assert not a[len(a) - end :][:1].isspace()
+
+
 class TestLineEnds:
     """Whole lines two texts start and end with, found on characters."""
 
@@ -2040,7 +2161,14 @@ class TestLineEnds:
     def test_same_diff_as_splitting_everything(
         self, a: str, b: str, opts: dict[str, Any]
     ) -> None:
-        """Keeping the ends aside changes no diff, whatever the options."""
+        r"""
+        Keeping the ends aside changes no diff, whitespace compared.
+
+        With whitespace ignored, kept lines shift runs of it, and two
+        diffs can differ in which of two equally good places they keep
+        ("000" against "000\n000" keeps the first or the last "000").
+        """
+        opts = {**opts, "ignore_whitespace": False}
         with mock.patch.object(diff_module, "_line_ends", return_value=(0, 0)):
             whole = diff(a, b, **opts)
         assert whole == diff(a, b, **opts)
@@ -2052,14 +2180,7 @@ class TestLineEnds:
         lines = [f"Line {n} of a long text.\n" for n in range(2000)]
         a = "".join(lines)
         b = "".join([*lines[:1000], "A new line.\n", *lines[1000:]])
-        split: list[int] = []
-        real = tokenize
-
-        def spy(text: str, granularity: str = "word") -> list[str]:
-            split.append(len(text))
-            return real(text, granularity)
-
-        monkeypatch.setattr(diff_module, "tokenize", spy)
+        split = _split_sizes(monkeypatch)
         d = diff(a, b)
         assert [
             ("EQUAL", "".join(lines[:1000])),
@@ -2118,14 +2239,7 @@ class TestMovedPast:
             if down
             else (self._REST + paragraph, paragraph + self._REST)
         )
-        split: list[int] = []
-        real = tokenize
-
-        def spy(text: str, granularity: str = "word") -> list[str]:
-            split.append(len(text))
-            return real(text, granularity)
-
-        monkeypatch.setattr(diff_module, "tokenize", spy)
+        split = _split_sizes(monkeypatch)
         d = diff(a, b)
         expected = [
             ("DELETE", paragraph),

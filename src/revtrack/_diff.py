@@ -763,6 +763,73 @@ def _moved_past(a: str, b: str, out: list[_Triple]) -> bool:
     return False
 
 
+def _whole_blank_runs(a: str, b: str, head: int, tail: int) -> tuple[int, int]:
+    r"""
+    Shorten the kept ends of *a* and *b* to runs of whitespace left whole.
+
+    *head* and *tail* are what :func:`_line_ends` found. Whitespace that
+    is ignored is compared a run at a time, so a run must not be cut by
+    the end of the kept lines: "a\n" kept before a blank line would
+    leave that blank line to be deleted on its own. A kept line is given
+    back while the text after the kept head, or the kept tail itself,
+    starts with whitespace.
+
+    >>> _whole_blank_runs("a\n\nb\n", "a\nb\n", 2, 2)
+    (0, 2)
+    >>> _whole_blank_runs("a\nb\n c", "a\nx\n c", 2, 3)
+    (2, 0)
+    """
+    while head and (
+        a[head : head + 1].isspace() or b[head : head + 1].isspace()
+    ):
+        head = a.rfind("\n", 0, head - 1) + 1
+    while tail and a[len(a) - tail].isspace():
+        end = a.find("\n", len(a) - tail)
+        tail = 0 if end < 0 else len(a) - end - 1
+    return head, tail
+
+
+def _join_blanks(tokens: list[str], level: str) -> list[str]:
+    r"""
+    Gather the whitespace of *level*'s tokens so that a run is never cut.
+
+    Whitespace that is ignored must not count: "a  b" and "a b", or a
+    paragraph and the same one after an extra blank line, differ only in
+    how many tokens their whitespace makes, or where a unit ends inside
+    it. In a word or character diff a run of blank tokens becomes one
+    token. The coarser units give the whitespace they start with to the
+    unit before them, so every run ends a unit (or starts the first).
+
+    >>> _join_blanks(["a", " ", "\n", " ", "b"], "word")
+    ['a', ' \n ', 'b']
+    >>> _join_blanks(["\n", "One\n", "\n", "  Two"], "line")
+    ['\nOne\n\n  ', 'Two']
+    """
+    joined: list[str] = []
+    if level in {"word", "char"}:
+        for token in tokens:
+            if joined and token.isspace() and joined[-1].isspace():
+                joined[-1] += token
+            else:
+                joined.append(token)
+        return joined
+    leading = ""
+    for token in tokens:
+        rest = token.lstrip()
+        if joined:
+            joined[-1] += token[: len(token) - len(rest)]
+            if rest:
+                joined.append(rest)
+        elif rest:
+            joined.append(leading + token)
+            leading = ""
+        else:
+            leading += token
+    if leading:
+        joined.append(leading)
+    return joined
+
+
 def _code(index: int) -> str:
     """Return the character standing for the token numbered *index*."""
     return chr(index if index < _SURROGATES else index + 0x800)
@@ -1018,6 +1085,11 @@ class _Differ:
             typography=self.typography,
         )
 
+    def _tokens(self, text: str, level: str) -> list[str]:
+        """Split *text* into the units of *level* that are compared."""
+        tokens = tokenize(text, level)
+        return _join_blanks(tokens, level) if self.whitespace else tokens
+
     def _equal(
         self, ta: Sequence[str], tb: Sequence[str], out: list[_Triple]
     ) -> None:
@@ -1050,6 +1122,8 @@ class _Differ:
             # split: a long document with a change in one place is mostly
             # such lines.
             head, tail = _line_ends(a, b)
+            if self.whitespace:
+                head, tail = _whole_blank_runs(a, b, head, tail)
             if head:
                 kept = a[:head]
                 out.append((Op.EQUAL, kept, kept))
@@ -1057,11 +1131,12 @@ class _Differ:
             a, b = a[head : len(a) - tail], b[head : len(b) - tail]
             # Compared as they are, the lines may be a block moved past
             # all the others.
-            if key is None and _moved_past(a, b, out):
+            done = key is None and _moved_past(a, b, out)
+            if done:
                 if kept_tail:
                     out.append((Op.EQUAL, kept_tail, kept_tail))
                 return
-        ta, tb = tokenize(a, level), tokenize(b, level)
+        ta, tb = self._tokens(a, level), self._tokens(b, level)
         ka = ta if key is None else [key(t) for t in ta]
         kb = tb if key is None else [key(t) for t in tb]
         stack: list[tuple[str, int, int, int, int]] = [
@@ -1177,7 +1252,8 @@ class _Differ:
             and _replace_unrelated(a, b, out)
         ):
             return
-        ta, tb = tokenize(a, self.granularity), tokenize(b, self.granularity)
+        ta = self._tokens(a, self.granularity)
+        tb = self._tokens(b, self.granularity)
         key = self._key(self.granularity)
         ka, kb = (
             (ta, tb)
