@@ -2234,19 +2234,23 @@ class TestMovedPast:
     ) -> None:
         """A paragraph moved past the rest splits no line of the rest."""
         paragraph = "A paragraph that moves to the other end.\n\n"
+        end = "The last line stays last.\n"
         a, b = (
             (paragraph + self._REST, self._REST + paragraph)
             if down
             else (self._REST + paragraph, paragraph + self._REST)
         )
         split = _split_sizes(monkeypatch)
-        d = diff(a, b)
+        d = diff(a + end, b + end)
         expected = [
             ("DELETE", paragraph),
             ("EQUAL", self._REST),
             ("INSERT", paragraph),
         ]
-        assert (expected if down else expected[::-1]) == ops(d)
+        assert [
+            *(expected if down else expected[::-1]),
+            ("EQUAL", end),
+        ] == ops(d)
         assert 1 == len(d.moves)
         assert max(split) <= len(paragraph)
 

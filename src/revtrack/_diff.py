@@ -1131,8 +1131,7 @@ class _Differ:
             a, b = a[head : len(a) - tail], b[head : len(b) - tail]
             # Compared as they are, the lines may be a block moved past
             # all the others.
-            done = key is None and _moved_past(a, b, out)
-            if done:
+            if key is None and _moved_past(a, b, out):
                 if kept_tail:
                     out.append((Op.EQUAL, kept_tail, kept_tail))
                 return
