@@ -353,17 +353,6 @@ class TestNormalisation:
         assert (False, old, new) == (d.changed, d.old, d.new)
         assert d.ignored
 
-    def test_blank_line_around_lines(self) -> None:
-        """Coarse units: a blank line added is spacing around a line."""
-        d = diff(
-            "One\nTwo\n",
-            "One\n\nTwo\n",
-            granularity="line",
-            ignore_whitespace=True,
-        )
-        assert not d.changed
-        assert [("One\n", "One\n\n")] == [(e.old, e.text) for e in d.ignored]
-
     def test_ignore_typography(self) -> None:
         """Curly quotes, dashes and non-breaking spaces match plain ones."""
         old = "\u201cIt\u2019s\u201d \u2014 10\u00a0km"

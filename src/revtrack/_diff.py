@@ -1088,7 +1088,15 @@ class _Differ:
     def _tokens(self, text: str, level: str) -> list[str]:
         """Split *text* into the units of *level* that are compared."""
         tokens = tokenize(text, level)
-        return _join_blanks(tokens, level) if self.whitespace else tokens
+        # Whitespace ignored is gathered into whole runs to be matched,
+        # except in the units a line, sentence or paragraph diff reports:
+        # there a blank line is a unit of its own, not part of the one
+        # before it, or a changed line would take its blank lines along.
+        if self.whitespace and (
+            level in {"word", "char"} or level != self.granularity
+        ):
+            return _join_blanks(tokens, level)
+        return tokens
 
     def _equal(
         self, ta: Sequence[str], tb: Sequence[str], out: list[_Triple]
