@@ -338,11 +338,12 @@ def _measure(
     # difflib runs up to 1 MB, where the difflib target is set; the
     # searches without a bound, which take longer than the cap from
     # 100 KB on the rewritten pairs, stop at 100 KB on those.
-    if size < 10_000_000:
+    up_to = 100_000 if case in _HEAVY else 1_000_000
+    if size <= 1_000_000:
         got = capped(_difflib, a, b, cap, repeat=reps)
         diffl = over if got is None else _fmt(got[0])
         ratio = f"> {cap / ours:.0f}x" if got is None else _ratio(got[0], ours)
-    if not ((case in _HEAVY and size >= 1_000_000) or size >= 10_000_000):
+    if size <= up_to:
         got = capped(_dmp_none, a, b, cap, repeat=reps)
         dmp0 = over if got is None else _fmt(got[0])
         minimal = capped(minimal_changed, a, b, cap)
